@@ -1,0 +1,1 @@
+"""The command line: ``onrecord extract | ingest | search | speakers | export | serve | eval | story``."""

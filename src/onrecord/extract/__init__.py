@@ -1,0 +1,1 @@
+"""Article -> statements: parse, find attributions, resolve speakers, channels and dates."""

@@ -1,0 +1,1 @@
+"""Bytes -> Article: one reader per input format (HTML, plain text, JSONL, WARC)."""
