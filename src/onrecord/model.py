@@ -140,8 +140,11 @@ class Article:
     outlet: str | None = None
     credits: tuple[str, ...] = ()
     language: str | None = None
-    # a year the page itself implies when ``published`` is unknown (e.g. from a dated caption)
-    year_hint: int | None = None
+    # page evidence kept out of the body: image captions ("X, Zalmay Khalilzad, talks with ...")
+    captions: tuple[str, ...] = ()
+    # a date the page itself implies when ``published`` is unknown (ISO, e.g. from a dated caption);
+    # used only as a lower bound to infer missing years, never reported as the publication date
+    date_hint: str | None = None
 
     def __post_init__(self) -> None:
         if not self.id:
