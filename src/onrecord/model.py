@@ -63,6 +63,8 @@ class Speaker:
     mention: Span | None = None
     role: str | None = None
     affiliation: str | None = None
+    # for a document speaker ("the statement added"): who issued it, when the article says so
+    issued_by: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -71,12 +73,13 @@ class Speaker:
             "mention": self.mention.to_dict() if self.mention else None,
             "role": self.role,
             "affiliation": self.affiliation,
+            "issued_by": self.issued_by,
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Speaker:
         return cls(d.get("name"), d.get("type", "unknown"), Span.from_dict(d.get("mention")),
-                   d.get("role"), d.get("affiliation"))
+                   d.get("role"), d.get("affiliation"), d.get("issued_by"))
 
 
 @dataclass(frozen=True, slots=True)
