@@ -17,6 +17,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("onrecord.cli.ledger_cmd", "ingest"),
     ("onrecord.cli.ledger_cmd", "merge"),
     ("onrecord.cli.ledger_cmd", "search"),
+    ("onrecord.cli.links_cmd", "speakers"),  # the ledger's group plus merge/split/rename
     ("onrecord.cli.ledger_cmd", "speakers"),
     ("onrecord.cli.ledger_cmd", "export"),
     ("onrecord.cli.serve_cmd", "serve"),

@@ -1,11 +1,419 @@
-"""Parsed -> [Attribution]: direct quotes, indirect and mixed speech (quotes.py, cues.py, sources.py)."""
+"""Parsed -> [Attribution]: direct quotes, indirect and mixed speech (quotes.py, cues.py, sources.py).
+
+Three passes over each parsed paragraph, then one over the quotations left:
+
+1. cues: a reporting verb (``cue_verbs.txt``) governing a reported clause; the clause
+   is the statement's content. A clause made only of a quotation gives a direct
+   statement, a clause mixing quoted and unquoted words a mixed one, no quotation an
+   indirect one. "according to X" and reporting nouns with a that-clause ("X's claim
+   that ...") work the same way.
+2. quotations the parse did not tie to a cue: a cue right after the closing mark
+   ('"...," X said') or right before the opening one ('X said: "..."'); else a
+   quotation that fills its own sentence(s) is a floating quote (source None: the
+   resolver gives it the previous speaker); anything else (scare quotes, titles) is
+   not a statement.
+
+Each quotation and each cue clause yields at most one statement; cue verbs inside a
+quotation or inside another statement's content are not cues. docs/statements.md
+says what counts as a statement.
+"""
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from typing import TYPE_CHECKING
+
+from ..model import Kind, Span
 from ..settings import Settings
-from .types import Attribution, Parsed
+from .cues import CueLexicon, cue_lexicon
+from .quotes import Quote, find_quotes
+from .sources import mention_range, relays_of, subject_of
+from .types import Attribution, Paragraph, Parsed
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+CONFIDENCE = {"direct": 0.95, "indirect": 0.85, "mixed": 0.85}
+FLOATING_CONFIDENCE = 0.6
+NO_SOURCE_FACTOR = 0.8
+UNCLOSED_FACTOR = 0.6
+MIN_FLOATING_WORDS = 4  # shorter quotations with no cue are scare quotes or titles...
+MAX_SCARE_WORDS = MIN_FLOATING_WORDS - 1
+CUE_WINDOW = 12  # tokens between a quotation's mark and its cue verb, at most
+# verbs whose direct object is what was said ("X denied the reports")
+OBJECT_CUES = frozenset({"deny", "confirm", "admit", "acknowledge"})
+RELAY_WORDS = frozenset({"citing", "quoting"})
+_QUOTE_TEXTS = frozenset('"“”„«»')
+_SENT_END = frozenset(".!?")
+_LEAD_PUNCT = frozenset(",;:-—–()")
+
+
+class _View:
+    """A parsed paragraph and the quotations in it: which tokens are quoted, which are marks."""
+
+    def __init__(self, para: Paragraph, quotes: list[tuple[int, Quote]]) -> None:
+        self.para = para
+        self.doc = para.doc
+        n = len(self.doc)
+        self.starts = [para.start + t.idx for t in self.doc]
+        self.qid = [-1] * n  # quotation whose content holds the token (closed quotations only)
+        self.weak = [-1] * n  # same, for unclosed quotations
+        self.mark = [-1] * n  # quotation whose mark the token is
+        self.open_tok: dict[int, int] = {}
+        self.close_tok: dict[int, int] = {}
+        self.consumed: list[tuple[int, int]] = []
+        for qi, q in quotes:
+            target = self.weak if "unclosed_quote" in q.flags else self.qid
+            for a, b in q.pieces:
+                if b <= para.start or a >= para.end:
+                    continue
+                for i in range(bisect_left(self.starts, a), bisect_left(self.starts, b)):
+                    target[i] = qi
+            for pos, table in ((q.open, self.open_tok), (q.close, self.close_tok)):
+                if pos is not None and para.start <= pos < para.end:
+                    i = bisect_left(self.starts, pos)
+                    if i < n and self.starts[i] == pos:
+                        self.mark[i] = qi
+                        table[qi] = i
+
+    def quoted(self, i: int) -> bool:
+        return self.qid[i] >= 0 or self.mark[i] >= 0
+
+    def is_consumed(self, i: int) -> bool:
+        return any(a <= i <= b for a, b in self.consumed)
+
+    def span(self, text: str, a: int, b: int) -> Span:
+        return self.para.span(text, a, b + 1)
+
+
+class _Finder:
+    def __init__(self, parsed: Parsed, lexicon: CueLexicon) -> None:
+        self.parsed = parsed
+        self.text = parsed.text
+        self.lex = lexicon
+        bounds = [(p.start, p.end) for p in parsed.paragraphs]
+        self.quotes = find_quotes(self.text, bounds)
+        self.used: set[int] = set()
+        self.out: list[Attribution] = []
+        by_para: dict[int, list[tuple[int, Quote]]] = {}
+        for qi, q in enumerate(self.quotes):
+            for pi in set(q.paragraphs):
+                by_para.setdefault(pi, []).append((qi, q))
+        self.views = {p.index: _View(p, by_para.get(p.index, [])) for p in parsed.paragraphs if p.parsed}
+        # direct statements by cue token, to link the halves of a split quotation
+        self.direct_by_cue: dict[tuple[int, int], Attribution] = {}
+
+    # -- pass 1: cues ---------------------------------------------------------------------
+    def cue_pass(self, view: _View) -> None:
+        doc = view.doc
+        cands = []
+        for t in doc:
+            if view.quoted(t.i) or t.dep_ == "amod" or _so_called(t):
+                continue
+            lemma = self.lex.verb_lemma(t)
+            if lemma is not None:
+                cands.append((_depth(t), t.i, lemma))
+        for _, i, lemma in sorted(cands):
+            if not view.is_consumed(i):
+                self.verb_cue(view, doc[i], lemma)
+        for t in doc:
+            if t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
+                if not view.quoted(t.i) and not view.is_consumed(t.i):
+                    self.according_to(view, t)
+            elif self.lex.noun_lemma(t) and not view.quoted(t.i) and not view.is_consumed(t.i):
+                self.noun_cue(view, t)
+
+    def verb_cue(self, view: _View, verb: Token, lemma: str) -> None:
+        doc = view.doc
+        subj = subject_of(verb)
+        if subj is None and any(c.dep_ == "nsubjpass" for c in verb.children):
+            return  # "it was said that", "he was told": no speaker in the clause
+        comp = next((c for c in verb.children if c.dep_ == "ccomp"), None)
+        flags: tuple[str, ...] = ()
+        if comp is not None and comp.i > verb.i:
+            a, b = comp.left_edge.i, comp.right_edge.i
+            mark = next((c for c in comp.children if c.dep_ == "mark" and c.lower_ == "that"), None)
+            if mark is not None and mark.i > a:
+                a = mark.i  # the clause starts at its complementizer
+            for c in comp.children:  # "reported, citing Y, that ...": the relay is not content
+                if c.dep_ == "advcl" and c.i < comp.i and c.lower_ in RELAY_WORDS:
+                    a = max(a, c.right_edge.i + 1)
+        elif verb.dep_ == "parataxis" and verb.head.i > verb.i and comp is None:
+            # "The talks, he said, will resume": the content surrounds the reporting clause
+            start = _reporting_start(verb, subj)
+            a, b = verb.sent.start, verb.sent.end - 1
+            pieces = [(a, start - 1), (verb.right_edge.i + 1, b)]
+            extra_pieces = [_trim(doc, x, y) for x, y in pieces]
+            if any(x > y for x, y in extra_pieces):
+                return
+            flags = ("interrupted",)
+            self.emit(view, a, b, (verb.i, verb.i), verb, subj, lemma, "syntactic", flags, pieces=extra_pieces)
+            return
+        elif comp is not None or (verb.dep_ == "parataxis" and verb.head.i < verb.i):
+            head = comp if comp is not None else verb.head
+            start = _reporting_start(verb, subj)
+            a, b = head.left_edge.i, start - 1
+            if comp is None:
+                a = verb.sent.start
+                tail = [t for t in doc[verb.right_edge.i + 1: verb.sent.end] if not t.is_punct]
+                if tail:
+                    b, flags = verb.sent.end - 1, ("interrupted",)
+        elif lemma in OBJECT_CUES:
+            obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+            if obj is None:
+                return
+            a, b = obj.left_edge.i, obj.right_edge.i
+        else:
+            return
+        if lemma == "deny":
+            flags += ("denial",)
+        self.emit(view, a, b, (verb.i, verb.i), verb, subj, lemma, "syntactic", flags)
+
+    def according_to(self, view: _View, tok: Token) -> None:
+        doc = view.doc
+        to = doc[tok.i + 1]
+        pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+        if pobj is None:
+            return
+        sa, sb = mention_range(pobj)
+        sent = tok.sent
+        s_a, s_b = sent.start, sent.end - 1
+        before = [t for t in doc[s_a: tok.i] if not t.is_punct]
+        after = [t for t in doc[sb + 1: s_b + 1] if not t.is_punct]
+        flags: tuple[str, ...] = ()
+        if not before:
+            a, b = sb + 1, s_b
+        elif not after:
+            a, b = s_a, tok.i - 1
+        else:
+            a, b, flags = s_a, s_b, ("interrupted",)
+        self.emit(view, a, b, (tok.i, tok.i + 1), pobj, None, "according to", "according_to", flags,
+                  source_range=(sa, sb))
+
+    def noun_cue(self, view: _View, noun: Token) -> None:
+        poss = next((c for c in noun.children if c.dep_ == "poss"), None)
+        clause = next((c for c in noun.children if c.dep_ in ("acl", "ccomp", "appos")
+                       and c.left_edge.lower_ == "that" and c.left_edge.i > noun.i), None)
+        if poss is None or clause is None:
+            return
+        self.emit(view, clause.left_edge.i, clause.right_edge.i, (noun.i, noun.i), noun, poss,
+                  noun.lower_, "nominal", ())
+
+    def emit(self, view: _View, a: int, b: int, cue: tuple[int, int], cue_tok: Token, subj: Token | None,
+             lemma: str, rule: str, flags: tuple[str, ...], source_range: tuple[int, int] | None = None,
+             pieces: list[tuple[int, int]] | None = None) -> None:
+        """Classify the content tokens [a, b] as direct / mixed / indirect and record the statement."""
+        doc = view.doc
+        a, b = _trim(doc, a, b)
+        if a > b:
+            return
+        rng = range(a, b + 1)
+        qs = sorted({view.qid[i] for i in rng if view.qid[i] >= 0} | {view.weak[i] for i in rng if view.weak[i] >= 0}
+                    | {view.mark[i] for i in rng if view.mark[i] >= 0})
+        qs = [qi for qi in qs if not self._is_title(qi)]
+        if any(qi in self.used for qi in qs):
+            return
+        keep = set(qs)
+        free = sum(1 for i in rng if view.qid[i] not in keep and view.weak[i] not in keep and view.mark[i] not in keep
+                   and not doc[i].is_punct and not doc[i].is_space)
+        if subj is not None and source_range is None:
+            source_range = mention_range(subj)
+        source = view.span(self.text, *source_range) if source_range else None
+        extra: dict[str, object] = {k: view.span(self.text, *r) for k, r in relays_of(cue_tok, subj, lemma).items()}
+        for c in cue_tok.children:  # relays parsed inside the clause: "reported, citing Y, that ..."
+            if c.dep_ == "ccomp":
+                extra.update({k: view.span(self.text, *r) for k, r in relays_of(c, None, "").items() if k not in extra})
+        if pieces:
+            extra["pieces"] = [view.span(self.text, x, y) for x, y in pieces]
+        cue_span = view.span(self.text, *cue)
+        base = dict(cue=cue_span, source=source, paragraph=view.para.index,
+                    source_head=(subj.i if subj is not None else None), cue_head=cue[0], rule=rule)
+        if rule == "according_to":
+            base["source_head"] = cue_tok.i
+        view.consumed.append((a, b))
+        if qs and free == 0:
+            for qi in qs:
+                att = self._direct(qi, flags=flags, extra=dict(extra), **base)
+                self.direct_by_cue[(view.para.index, cue[0])] = att
+            return
+        kind: Kind = "mixed" if qs else "indirect"
+        start, end = view.starts[a], view.starts[b] + len(doc[b].text)
+        for qi in qs:
+            q = self.quotes[qi]
+            qa, qb = q.outer
+            start, end = min(start, qa), max(end, qb)
+            flags += tuple(f for f in q.flags if f not in flags)
+            self.used.add(qi)
+        self.out.append(self._make(kind, Span.of(self.text, start, end), flags, extra, **base))
+
+    def _is_title(self, qi: int) -> bool:
+        """A short quotation in title case ("Blue Harbor"): a name, not quoted speech."""
+        words = self.text[self.quotes[qi].start:self.quotes[qi].end].split()
+        return 0 < len(words) <= MAX_SCARE_WORDS and all(w[:1].isupper() for w in words)
+
+    def _direct(self, qi: int, *, flags: tuple[str, ...], extra: dict[str, object], **base: object) -> Attribution:
+        q = self.quotes[qi]
+        self.used.add(qi)
+        flags = flags + tuple(f for f in q.flags if f not in flags)
+        if len(q.pieces) > 1:
+            extra["pieces"] = [Span.of(self.text, x, y) for x, y in q.pieces]
+        att = self._make("direct", _quote_span(self.text, q), flags, extra, **base)
+        self.out.append(att)
+        return att
+
+    def _make(self, kind: Kind, content: Span, flags: tuple[str, ...], extra: dict[str, object],
+              **base: object) -> Attribution:
+        conf = CONFIDENCE[kind]
+        if base.get("source") is None:
+            conf *= NO_SOURCE_FACTOR
+        if "unclosed_quote" in flags:
+            conf *= UNCLOSED_FACTOR
+        return Attribution(kind, content, flags=flags, extra=extra, confidence=round(conf, 3), **base)  # type: ignore[arg-type]
+
+    # -- pass 2: quotations left ------------------------------------------------------------
+    def quote_pass(self) -> None:
+        for qi, q in enumerate(self.quotes):
+            if qi in self.used:
+                continue
+            if self._adjacent_cue(qi, q):
+                continue
+            if "unclosed_quote" not in q.flags and self._fills_sentence(qi, q):
+                self.used.add(qi)
+                view = self.views.get(q.paragraphs[0])
+                if view is None:
+                    continue
+                extra: dict[str, object] = {}
+                if len(q.pieces) > 1:
+                    extra["pieces"] = [Span.of(self.text, x, y) for x, y in q.pieces]
+                self.out.append(Attribution("direct", _quote_span(self.text, q), None, None, q.paragraphs[0],
+                                            confidence=FLOATING_CONFIDENCE, flags=q.flags, rule="floating",
+                                            extra=extra))
+
+    def _adjacent_cue(self, qi: int, q: Quote) -> bool:
+        """A cue verb right after the closing mark or right before the opening one."""
+        last = self.views.get(q.paragraphs[-1])
+        if last is not None and qi in last.close_tok and self._starts_sentence(q):
+            doc = last.doc
+            for j in range(last.close_tok[qi] + 1, min(len(doc), last.close_tok[qi] + 1 + CUE_WINDOW)):
+                t = doc[j]
+                if last.mark[j] >= 0 or t.text in _SENT_END:
+                    break
+                lemma = self.lex.verb_lemma(t, quote_adjacent=True)
+                if lemma is not None and not last.quoted(j):
+                    return self._attach(last, qi, t, lemma, "quote_after")
+        first = self.views.get(q.paragraphs[0])
+        if first is not None and qi in first.open_tok and self._ends_sentence(q):
+            doc = first.doc
+            o = first.open_tok[qi]
+            j = o - 1
+            while j >= 0 and (doc[j].text in _LEAD_PUNCT or doc[j].lower_ == "that" or doc[j].is_space):
+                j -= 1
+            if j == o - 1:
+                return False  # nothing like ':', ',', '-' or 'that' before the opening mark
+            for k in range(j, max(-1, j - CUE_WINDOW), -1):
+                t = doc[k]
+                if first.mark[k] >= 0 or t.text in _SENT_END:
+                    break
+                lemma = self.lex.verb_lemma(t, quote_adjacent=True)
+                if lemma is not None and not first.quoted(k):
+                    return self._attach(first, qi, t, lemma, "quote_before")
+        return False
+
+    def _attach(self, view: _View, qi: int, verb: Token, lemma: str, rule: str) -> bool:
+        subj = subject_of(verb)
+        source = view.span(self.text, *mention_range(subj)) if subj is not None else None
+        extra: dict[str, object] = {k: view.span(self.text, *r) for k, r in relays_of(verb, subj, lemma).items()}
+        flags: tuple[str, ...] = ()
+        earlier = self.direct_by_cue.get((view.para.index, verb.i))
+        if earlier is not None:
+            flags = ("split_quote",)
+            if "split_quote" not in earlier.flags:
+                earlier.flags = earlier.flags + ("split_quote",)
+        att = self._direct(qi, flags=flags, extra=extra, cue=view.span(self.text, verb.i, verb.i),
+                           source=source, paragraph=view.para.index,
+                           source_head=subj.i if subj is not None else None, cue_head=verb.i, rule=rule)
+        self.direct_by_cue.setdefault((view.para.index, verb.i), att)
+        return True
+
+    def _follows_quote(self, qi: int, q: Quote) -> bool:
+        """...unless they go on from an attributed quotation in the same paragraph ('"...," he said. "Go."')."""
+        if qi == 0 or (qi - 1) not in self.used:
+            return False
+        prev = self.quotes[qi - 1]
+        return prev.paragraphs[-1] == q.paragraphs[0] and prev.close is not None
+
+    def _starts_sentence(self, q: Quote) -> bool:
+        i = (q.open if q.open is not None else q.start) - 1
+        while i >= 0 and self.text[i] in " \t":
+            i -= 1
+        return i < 0 or self.text[i] in ".!?:\n\"”»—–-"
+
+    def _ends_sentence(self, q: Quote) -> bool:
+        inner = self.text[q.start:q.end].rstrip()
+        i = q.close + 1 if q.close is not None else q.end
+        while i < len(self.text) and self.text[i] in " \t":
+            i += 1
+        if i >= len(self.text) or self.text[i] == "\n":
+            return True
+        if self.text[i] in ".!?;":
+            return True
+        return bool(inner) and inner[-1] in ".!?" and (self.text[i].isupper() or self.text[i] in "\"“«")
+
+    def _fills_sentence(self, qi: int, q: Quote) -> bool:
+        words = len(self.text[q.start:q.end].split())
+        if words < MIN_FLOATING_WORDS and len(q.pieces) == 1 and not self._follows_quote(qi, q):
+            return False
+        return self._starts_sentence(q) and self._ends_sentence(q)
 
 
 def find_attributions(parsed: Parsed, settings: Settings) -> list[Attribution]:
-    # Work in progress: the quote pairing and cue stages land here.
-    return []
+    """Every direct, indirect and mixed statement in ``parsed``, in text order."""
+    finder = _Finder(parsed, cue_lexicon(settings.language))
+    for view in finder.views.values():
+        finder.cue_pass(view)
+    finder.quote_pass()
+    return sorted(finder.out, key=lambda a: (a.content.start, a.content.end))
+
+
+def _depth(t: Token) -> int:
+    d = 0
+    while t.head is not t and d < 50:
+        t = t.head
+        d += 1
+    return d
+
+
+def _so_called(t: Token) -> bool:
+    """'called' in 'so-called'."""
+    doc = t.doc
+    return t.lower_ == "called" and t.i >= 2 and doc[t.i - 1].text == "-" and doc[t.i - 2].lower_ == "so"
+
+
+def _reporting_start(verb: Token, subj: Token | None) -> int:
+    """First token of the reporting clause ('Reuters reported', 'said X') that follows the content."""
+    start = verb.i
+    if subj is not None and subj.i < verb.i:
+        start = min(start, mention_range(subj)[0])
+    for child in verb.children:
+        if child.i < verb.i and child.dep_ in ("aux", "auxpass", "neg", "advmod") and child.i > (subj.i if subj is not None and subj.i < verb.i else -1):
+            start = min(start, child.i) if subj is None or child.i < subj.i else start
+    return start
+
+
+def _trim(doc, a: int, b: int) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """Drop edge punctuation and a leading 'that' (quote marks stay: they decide the kind)."""
+    while a <= b and ((doc[a].is_punct and doc[a].text not in _QUOTE_TEXTS) or doc[a].is_space):
+        a += 1
+    if a < b and doc[a].lower_ == "that" and doc[a].dep_ in ("mark", "dobj") and (not doc[a + 1].is_punct or doc[a + 1].text in _QUOTE_TEXTS):
+        a += 1
+    while a <= b and ((doc[b].is_punct and doc[b].text not in _QUOTE_TEXTS) or doc[b].is_space):
+        b -= 1
+    return a, b
+
+
+def _quote_span(text: str, q: Quote) -> Span:
+    """A direct statement's content: the quotation without its marks and a trailing comma."""
+    a, b = q.start, q.end
+    while b > a and text[b - 1] in ", \t":
+        b -= 1
+    return Span.of(text, a, b)

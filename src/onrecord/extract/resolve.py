@@ -1,17 +1,365 @@
-"""[Attribution] -> [Statement]: speakers resolved, channel, relay and date (speakers.py, channels.py, dates.py)."""
+"""[Attribution] -> [Statement]: speakers resolved (speakers.py), channel and relay (channels.py), date (dates.py).
+
+Evidence for channel, relay and date is read from the sentence holding the cue, outside every
+statement's content and outside relative clauses, and goes to the nearest cue in that sentence.
+A statement with no evidence of its own inherits it only in these cases, each backed by the text:
+
+1. same sentence: an earlier statement by the same speaker in the same sentence
+   ("X said on Twitter on January 26 that ..., but he said ...") lends channel and date;
+2. continuation: the cue says the speaker goes on ("also said", "added", "adding", "continued",
+   "went on") and the previous statement, at most one paragraph back, has the same speaker:
+   channel and date carry over;
+3. same channel: a statement whose own channel equals that of the same speaker's previous
+   statement, with no date of its own, is the same event and takes its date
+   ("Khalilzad said in a tweet" after "said on Twitter on January 26");
+4. documents: "The statement added ..." is tied to the nearest earlier statement made through
+   that kind of document ("Mujahid said in a statement released on January 26"): its issuer,
+   affiliation, channel and date.
+
+Anything else gets the article's publication date; without one the date stays None and the
+record carries a ``date_unknown`` problem. A year taken from ``Article.date_hint`` is reported
+as ``year_inferred``.
+"""
 
 from __future__ import annotations
 
-from ..model import Problem, Speaker, Statement
+import dataclasses
+import re
+from dataclasses import dataclass, field
+
+from .. import nlp as nlp_mod
+from ..model import Problem, Span, Speaker, Statement
 from ..settings import Settings
+from .channels import Evidence, canonical_outlet, document_channel, find_channels, find_relays
+from .dates import DateMention, ResolvedDate, find_dates, parse_iso, resolve_date
+from .speakers import Discourse, outlet_name
 from .types import Attribution, Parsed
+
+DENY_LEMMAS = {"deny", "reject", "dismiss", "refute", "rebut", "dispute", "disavow", "contest", "rubbish",
+               "debunk", "contradict"}
+CONFIRM_LEMMAS = {"confirm", "corroborate", "verify"}
+DENIAL_CONTENT = re.compile(
+    r"\b(?:(?:is|are|was|were|be)\s+(?:not|n't)\s+(?:true|correct|accurate)|untrue|false|baseless|groundless|"
+    r"unfounded|fabricated|fabrication|inaccurate|fake news|without foundation|no truth)\b", re.I)
+CONTINUATION = {"also", "further", "add", "continue", "go", "reiterate", "repeat"}
+IRREGULAR = {"went": "go", "goes": "go", "gone": "go", "going": "go"}
+
+
+def _inflections(lemmas: set[str]) -> dict[str, str]:
+    """Inflected form -> lemma for the verbs this module looks for (the lemmatizer does not run)."""
+    out = dict(IRREGULAR)
+    for lemma in lemmas:
+        forms = {lemma, lemma + "s", lemma + "ed", lemma + "ing"}
+        if lemma.endswith("e"):
+            forms |= {lemma + "d", lemma[:-1] + "ing"}
+        if lemma.endswith("y"):
+            forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
+        out.update({f: lemma for f in forms})
+    return out
+
+
+VERB_FORMS = _inflections(DENY_LEMMAS | CONFIRM_LEMMAS | CONTINUATION)
+
+
+def verb_lemma(word: str, lemma: str = "") -> str:
+    """The lemma of a cue verb: spaCy's when it ran, else from the forms this module knows."""
+    low = word.lower()
+    if lemma and lemma.lower() != low:
+        return lemma.lower()
+    return VERB_FORMS.get(low, low)
+
+
+@dataclass
+class _Work:
+    """One statement while it is being resolved."""
+
+    attr: Attribution
+    speaker: Speaker
+    via: str | None = None
+    channel: str | None = None
+    date: ResolvedDate | None = None
+    date_text: str | None = None
+    sent: int = -1
+    cue_lemma: str = ""
+    continuation: bool = False
+    notes: list[str] = field(default_factory=list)
 
 
 def resolve(parsed: Parsed, attributions: list[Attribution], settings: Settings) -> tuple[list[Statement], list[Problem]]:
-    # Work in progress: speaker resolution, channels and dates land here.
+    """Statements with resolved speakers, channels, relays, dates and denial/confirmation flags."""
+    article = parsed.article
+    captions = []
+    if article.captions:
+        nlp = nlp_mod.load(settings.model, settings.numpy_gemm)
+        captions = list(nlp.pipe(article.captions))
+    disc = Discourse(parsed, attributions, captions, settings.language)
+    published, hint = parse_iso(article.published), parse_iso(article.date_hint)
+    order = sorted(range(len(attributions)), key=lambda i: _anchor(attributions[i]))
+    works: list[_Work] = []
+    for i in order:
+        works.append(_start(disc, attributions[i], works))
+    _collect_evidence(disc, works, published, hint)
+    _inherit(works, settings.language)
+    problems = _dates(works, article.published, published, hint)
+    out = [_statement(w) for w in works]
+    back = {i: k for k, i in enumerate(order)}
+    return [out[back[i]] for i in range(len(attributions))], problems
+
+
+def _anchor(a: Attribution) -> int:
+    return (a.cue or a.source or a.content).start
+
+
+def _cue_token(disc: Discourse, a: Attribution):  # type: ignore[no-untyped-def]
+    if a.cue is None:
+        return None
+    doc = disc.parsed.paragraphs[a.paragraph].doc if a.paragraph < len(disc.parsed.paragraphs) else None
+    if a.cue_head is not None and doc is not None and a.cue_head < len(doc):
+        return doc[a.cue_head]
+    toks = disc.tokens_of(a.cue)
+    verbs = [t for t in toks if t.tag_.startswith("VB")]
+    return (verbs or toks or [None])[0]
+
+
+def _start(disc: Discourse, a: Attribution, before: list[_Work]) -> _Work:
+    """The speaker and relay of one attribution (evidence comes later)."""
+    text = disc.parsed.text
+    speaker = disc.speaker(a.source, a.source_head)
+    via: str | None = None
+    citing = a.extra.get("citing")
+    if not isinstance(citing, Span) and speaker is not None and speaker.type in ("outlet", "organization"):
+        citing = _citing(disc, a)
+    if isinstance(citing, Span) and speaker is not None and speaker.type in ("outlet", "organization"):
+        relay = outlet_name(speaker.name or "") or speaker.name
+        cited = disc.speaker(citing)
+        if cited is not None:
+            speaker, via = cited, relay
+    via_mention = a.extra.get("via_mention")
+    if via is None and isinstance(via_mention, Span):
+        via = canonical_outlet(via_mention.text)
+    addressee = a.extra.get("addressee")  # "told Reuters": an outlet told is a relay
+    if via is None and isinstance(addressee, Span):
+        via = outlet_name(addressee.text)
+    if speaker is None:
+        speaker = _floating(disc, a, before)
+    w = _Work(a, speaker, via)
+    cue = _cue_token(disc, a)
+    if cue is not None:
+        pi = disc.parsed.paragraphs[a.paragraph].index
+        w.sent = disc.sent_index[pi].get(cue.i, -1)
+        w.cue_lemma = verb_lemma(cue.text, cue.lemma_)
+        mods = {c.text.lower() for c in cue.children} if cue.doc.has_annotation("DEP") else set()
+        w.continuation = w.cue_lemma in CONTINUATION or bool(mods & {"also", "further"}) or (
+            w.cue_lemma == "go" and "on" in mods)
+    elif a.content is not None:
+        p = disc.parsed.paragraph_at(a.content.start)
+        if p is not None:
+            toks = disc.tokens_of(a.content)
+            w.sent = disc.sent_index[p.index].get(toks[0].i, -1) if toks else -1
+    del text
+    return w
+
+
+def _citing(disc: Discourse, a: Attribution) -> Span | None:
+    """ "Reuters reported, citing Taliban sources": the cited noun phrase."""
+    cue = _cue_token(disc, a)
+    if cue is None or not cue.doc.has_annotation("DEP"):
+        return None
+    p = disc.parsed.paragraphs[a.paragraph]
+    for c in cue.children:
+        if c.lower_ in ("citing", "quoting") and c.dep_ in ("advcl", "xcomp", "conj", "prep", "acl"):
+            obj = next((x for x in c.children if x.dep_ in ("dobj", "pobj", "obj")), None)
+            if obj is not None:
+                toks = disc._np_tokens(obj)
+                return p.span(disc.parsed.text, toks[0].i, toks[-1].i + 1)
+    return None
+
+
+def _floating(disc: Discourse, a: Attribution, before: list[_Work]) -> Speaker:
+    """A quote with no source nearby: the previous statement's speaker, or the topic of the previous sentence."""
+    if before and before[-1].speaker.name and a.paragraph - before[-1].attr.paragraph <= 1:
+        prev = before[-1].speaker
+        return dataclasses.replace(prev, mention=None)
+    p = disc.parsed.paragraph_at(a.content.start)
+    if p is not None:
+        toks = disc.tokens_of(a.content)
+        g = disc.sent_index[p.index].get(toks[0].i, 0) if toks else 0
+        for m in reversed(disc.stream):
+            if m.sent < g and g - m.sent <= 3 and m.subject and not m.in_quote and m.entity.type == "person":
+                return m.entity.speaker(None)
+    return Speaker(None, "unknown", None)
+
+
+def _sentence_bounds(disc: Discourse, g: int) -> tuple[int, int]:
+    pi, s = disc.sent_spans[g]
+    base = disc.parsed.paragraphs[pi].start
+    return base + s.start_char, base + s.end_char
+
+
+def _relative_clauses(disc: Discourse, g: int) -> list[tuple[int, int]]:
+    pi, s = disc.sent_spans[g]
+    base = disc.parsed.paragraphs[pi].start
+    if not s.doc.has_annotation("DEP"):
+        return []
     out = []
-    for a in attributions:
-        out.append(Statement(a.kind, a.content, a.cue,
-                             Speaker(a.source.text if a.source else None, "unknown", a.source),
-                             confidence=a.confidence, flags=a.flags))
-    return out, []
+    for t in s:
+        if t.dep_ == "relcl":
+            sub = list(t.subtree)
+            out.append((base + sub[0].idx, base + sub[-1].idx + len(sub[-1].text)))
+    return out
+
+
+def _collect_evidence(disc: Discourse, works: list[_Work], published, hint) -> None:  # type: ignore[no-untyped-def]
+    """Channel, relay and date phrases of each cue sentence, each given to the nearest cue."""
+    text = disc.parsed.text
+    by_sent: dict[int, list[_Work]] = {}
+    for w in works:
+        if w.sent >= 0 and w.attr.cue is not None:
+            by_sent.setdefault(w.sent, []).append(w)
+    for g, group in by_sent.items():
+        lo, hi = _sentence_bounds(disc, g)
+        blocked = [(w.attr.content.start, w.attr.content.end) for w in works
+                   if w.attr.content.start < hi and lo < w.attr.content.end]
+        blocked += _relative_clauses(disc, g)
+
+        def free(a: int, b: int) -> bool:
+            return not any(a < y and x < b for x, y in blocked)
+
+        def nearest(a: int, b: int) -> _Work:
+            def dist(w: _Work) -> int:
+                cue = w.attr.cue
+                assert cue is not None
+                return a - cue.end if a >= cue.end else (cue.start - b if b <= cue.start else 0)
+            return min(group, key=dist)
+
+        channels: dict[int, list[Evidence]] = {}
+        for ev in find_channels(text, lo, hi, disc.language):
+            if free(ev.start, ev.end):
+                channels.setdefault(id(nearest(ev.start, ev.end)), []).append(ev)
+        for ev in find_relays(text, lo, hi, disc.language):
+            if not free(ev.start, ev.end):
+                continue
+            w = nearest(ev.start, ev.end)
+            if w.via is None and ev.value != w.speaker.name:
+                w.via = ev.value
+            if ev.kind == "told":
+                channels.setdefault(id(w), []).append(Evidence("channel", "interview", ev.start, ev.end))
+        dates: dict[int, list[DateMention]] = {}
+        for dm in find_dates(text, lo, hi):
+            if free(dm.start, dm.end):
+                dates.setdefault(id(nearest(dm.start, dm.end)), []).append(dm)
+        for w in group:
+            cue = w.attr.cue
+            assert cue is not None
+
+            def gap(a: int, b: int) -> int:
+                return abs(a - cue.end) if a >= cue.end else abs(cue.start - b)
+
+            evs = channels.get(id(w), [])
+            if evs:
+                w.channel = min(evs, key=lambda e: gap(e.start, e.end)).value
+                w.notes.append("channel:text")
+            dms = dates.get(id(w), [])
+            if dms:
+                dm = min(dms, key=lambda d: gap(d.start, d.end))
+                w.date = resolve_date(dm, published, hint)
+                w.date_text = dm.text
+
+
+def _inherit(works: list[_Work], language: str) -> None:
+    """The four inheritance rules of this module's docstring, applied in text order."""
+    for i, w in enumerate(works):
+        same = [p for p in works[:i] if _same_speaker(p.speaker, w.speaker)]
+        if w.speaker.type == "document":
+            _document(w, works[:i], language)
+        if not same:
+            continue
+        prev = same[-1]
+        lend = None
+        if prev.sent == w.sent and w.sent >= 0:
+            lend = prev  # rule 1
+        elif w.continuation and works[i - 1] is prev and w.attr.paragraph - prev.attr.paragraph <= 1:
+            lend = prev  # rule 2
+        if lend is not None:
+            if w.channel is None and lend.channel:
+                w.channel = lend.channel
+            if w.date is None and lend.date is not None:
+                w.date, w.date_text = lend.date, None
+            if w.via is None and lend.via and lend.sent == w.sent:
+                w.via = lend.via
+        elif w.channel and w.channel == prev.channel and w.date is None and prev.date is not None:
+            w.date, w.date_text = prev.date, None  # rule 3
+
+
+def _document(w: _Work, before: list[_Work], language: str) -> None:
+    """Rule 4: tie a document speaker to the statement that issued it."""
+    noun = w.speaker.name or ""
+    code = document_channel(noun, language)
+    if w.channel is None:
+        w.channel = code
+    issuer = next((p for p in reversed(before) if p.speaker.type != "document" and (
+        (code is not None and p.channel == code) or noun in _cue_sentence_words(p))), None)
+    if issuer is None:
+        return
+    sp = w.speaker
+    if sp.issued_by is None:
+        aff = sp.affiliation or (issuer.speaker.affiliation if issuer.speaker.type == "person" else issuer.speaker.name)
+        w.speaker = dataclasses.replace(sp, issued_by=issuer.speaker.name, affiliation=aff)
+    if w.date is None and issuer.date is not None:
+        w.date, w.date_text = issuer.date, None
+
+
+def _cue_sentence_words(w: _Work) -> set[str]:
+    cue = w.attr.cue
+    return set(re.findall(r"\w+", cue.text.lower())) if cue else set()
+
+
+def _same_speaker(a: Speaker, b: Speaker) -> bool:
+    return a.name is not None and a.name == b.name and a.type == b.type
+
+
+def _dates(works: list[_Work], published_s: str | None, published, hint) -> list[Problem]:  # type: ignore[no-untyped-def]
+    """Fill the article date where a statement has none; report inferred years and unknown dates."""
+    problems: list[Problem] = []
+    inferred: dict[str, str] = {}
+    unknown = 0
+    for w in works:
+        if w.date is None:
+            w.date = ResolvedDate(published.isoformat() if published else None,
+                                  reason=None if published else "no date near the cue and no publication date")
+        if w.date.year_from == "date_hint" and w.date.iso and w.date_text:
+            inferred.setdefault(w.date_text, w.date.iso)
+        if w.date.iso is None:
+            unknown += 1
+            w.notes.append(w.date.reason or "")
+    for phrase, iso in inferred.items():
+        problems.append(Problem("year_inferred", f"{phrase!r} read as {iso}: the article has no publication date; "
+                                                 f"the year is the first on or after {hint.isoformat()}, a date "
+                                                 "shown on the page"))
+    if unknown:
+        reasons = sorted({w.date.reason for w in works if w.date and w.date.iso is None and w.date.reason})
+        problems.append(Problem("date_unknown", f"{unknown} statement(s) have no date: " + "; ".join(reasons)))
+    return problems
+
+
+def _flags(w: _Work) -> tuple[str, ...]:
+    flags = list(w.attr.flags)
+    content = w.attr.content.text
+    cue = (w.attr.cue.text if w.attr.cue else "").lower()
+    if w.cue_lemma in DENY_LEMMAS or re.search(r"\bdismiss\w* (?:\w+ )?as false\b", cue) \
+            or DENIAL_CONTENT.search(content):
+        flags.append("denial")
+    if w.cue_lemma in CONFIRM_LEMMAS:
+        flags.append("confirmation")
+    if w.speaker.name is None:
+        flags.append("speaker_unresolved")
+    if w.date is not None and w.date.approximate:
+        flags.append("approximate_date")
+    return tuple(dict.fromkeys(flags))
+
+
+def _statement(w: _Work) -> Statement:
+    a = w.attr
+    confidence = a.confidence * (0.7 if w.speaker.name is None else 1.0)
+    return Statement(a.kind, a.content, a.cue, w.speaker, w.via, w.channel, w.date.iso if w.date else None,
+                     confidence, _flags(w))

@@ -1,0 +1,336 @@
+"""Load test of the reading room: a synthetic ledger of a million statements, a fixed request rate, latencies.
+
+    python bench/bench_serve.py                       # build /tmp/onrecord-bench-serve.db once, 200 req/s for 25 s
+    python bench/bench_serve.py --rate 200 --duration 25 --workers 2 --statements 1000000
+
+It builds a ledger with the ledger's own schema (``onrecord.store.migrations``) from generated text (no data
+from elsewhere), starts ``uvicorn`` on loopback with ``--workers`` processes, and drives an open-loop request
+schedule from a second process with an async httpx client: search requests (full-text queries of several
+frequencies, some with filters) and speaker requests (one speaker's page, the speaker list). Latency is measured
+from each request's scheduled time to its last byte, so a server that falls behind shows it. The run is bounded
+(``--duration``) and stops by itself; it prints p50/p90/p99 per kind of request and the throughput.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DB = Path("/tmp/onrecord-bench-serve.db")
+TOPICS = ["ceasefire", "sanctions", "election", "pipeline", "tariffs", "refugees", "vaccine", "drought",
+          "summit", "strike", "budget", "treaty", "inflation", "protest", "ballot", "border"]
+CHANNELS = ["remarks", "statement", "interview", "press conference", "social media", "anonymous", "testimony", None]
+KINDS = ["direct", "indirect", "mixed"]
+SYLLABLES = ["ka", "lo", "mi", "ra", "ten", "vos", "bel", "dor", "an", "is", "quel", "mar", "to", "ri", "sen",
+             "gra", "hul", "pe", "zan", "or", "li", "fen", "da", "cro", "mus", "tai", "ver", "no", "shi", "bo"]
+
+
+# -- the synthetic ledger ----------------------------------------------------------------------------------------
+
+def _words(rng: np.random.Generator, n: int, lo: int, hi: int) -> list[str]:
+    out: set[str] = set()
+    while len(out) < n:
+        k = int(rng.integers(lo, hi + 1))
+        out.add("".join(SYLLABLES[i] for i in rng.integers(0, len(SYLLABLES), k)))
+    return sorted(out)
+
+
+def build(db: Path, n_statements: int, per_article: int = 10, seed: int = 7) -> dict[str, Any]:
+    """Write a ledger of ``n_statements`` generated statements at ``db``; returns what the load needs to know."""
+    sys.path.insert(0, str(REPO / "src"))
+    from onrecord.store.migrations import migrate
+
+    rng = np.random.default_rng(seed)
+    vocab = _words(rng, 20_000, 2, 4)
+    firsts, lasts = _words(rng, 800, 2, 3), _words(rng, 6000, 2, 4)
+    n_speakers = 30_000
+    speakers = sorted({f"{firsts[rng.integers(len(firsts))].title()} {lasts[rng.integers(len(lasts))].title()}"
+                       for _ in range(n_speakers)})
+    outlets = [f"{w.title()} {s}" for w, s in zip(_words(rng, 60, 2, 3), ["Times", "Post", "Wire", "News"] * 15)]
+    word_p = 1.0 / np.arange(1, len(vocab) + 1) ** 1.05
+    word_p /= word_p.sum()
+    spk_p = 1.0 / np.arange(1, len(speakers) + 1) ** 0.9
+    spk_p /= spk_p.sum()
+    topic_p = np.array([0.02 / (i + 1) for i in range(len(TOPICS))])  # 2% .. 0.1% of statements per topic
+
+    if db.exists():
+        db.unlink()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=OFF")
+    migrate(conn)
+    n_articles = n_statements // per_article
+    day0 = np.datetime64("2015-01-01")
+    t0 = time.perf_counter()
+    batch = 5000
+    sid = 0
+    spk_row = 0
+    for a0 in range(0, n_articles, batch):
+        conn.execute("BEGIN")
+        arts, sts, sps = [], [], []
+        for a in range(a0, min(n_articles, a0 + batch)):
+            aid = a + 1
+            published = str(day0 + int(rng.integers(0, 3650)))
+            chosen = rng.choice(len(speakers), size=per_article, p=spk_p)
+            lengths = rng.integers(8, 30, size=per_article)
+            words = rng.choice(len(vocab), size=int(lengths.sum()), p=word_p)
+            topics = rng.random((per_article, len(TOPICS))) < topic_p
+            parts: list[str] = []
+            pos = 0
+            local: dict[int, int] = {}
+            counts: dict[int, int] = {}
+            w = 0
+            for i in range(per_article):
+                toks = [vocab[j] for j in words[w:w + lengths[i]]]
+                w += int(lengths[i])
+                for t in np.flatnonzero(topics[i]):
+                    toks.insert(int(rng.integers(0, len(toks) + 1)), TOPICS[t])
+                content = " ".join(toks)
+                name = speakers[int(chosen[i])]
+                kind = KINDS[int(rng.integers(0, 3))]
+                channel = CHANNELS[int(rng.integers(0, len(CHANNELS)))]
+                if kind == "direct":
+                    sentence = f'"{content}," {name} said. '
+                    c0 = pos + 1
+                    m0 = pos + len(content) + 4
+                    cue0 = m0 + len(name) + 1
+                else:
+                    sentence = f"{name} said {content}. "
+                    m0 = pos
+                    cue0 = pos + len(name) + 1
+                    c0 = cue0 + 5
+                if int(chosen[i]) not in local:
+                    spk_row += 1
+                    local[int(chosen[i])] = spk_row
+                    sps.append([spk_row, aid, name, "person", "official" if chosen[i] % 3 else "minister",
+                                outlets[int(chosen[i]) % len(outlets)] if chosen[i] % 5 == 0 else None, 0])
+                speaker_id = local[int(chosen[i])]
+                counts[speaker_id] = counts.get(speaker_id, 0) + 1
+                sid += 1
+                sts.append((sid, aid, i, kind, content, c0, c0 + len(content), "said", cue0, cue0 + 4, name, m0,
+                            m0 + len(name), speaker_id, name, "person", channel, published))
+                parts.append(sentence)
+                pos += len(sentence)
+            for row in sps[len(sps) - len(local):]:
+                row[6] = counts[row[0]]
+            arts.append((aid, f"h{aid}", f"synthetic-{aid}", f"synthetic#{aid}", f"Article {aid}: {TOPICS[aid % 16]}",
+                         published, outlets[int(rng.integers(0, len(outlets)))], "".join(parts), per_article,
+                         "2026-01-01T00:00:00Z"))
+        conn.executemany("INSERT INTO articles (id, content_hash, ext_id, source, title, published, outlet, text, "
+                         "n_statements, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)", arts)
+        conn.executemany("INSERT INTO speakers (id, article_id, name, type, role, affiliation, n_statements) "
+                         "VALUES (?,?,?,?,?,?,?)", sps)
+        conn.executemany("INSERT INTO statements (id, article_id, seq, kind, content, content_start, content_end, "
+                         "cue, cue_start, cue_end, speaker_mention, mention_start, mention_end, speaker_id, "
+                         "speaker_name, speaker_type, channel, date) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                         sts)
+        conn.execute("COMMIT")
+        print(f"\r  {sid:,} statements  {time.perf_counter() - t0:5.1f}s", end="", file=sys.stderr, flush=True)
+    print(file=sys.stderr)
+    conn.execute("INSERT INTO statements_fts(statements_fts) VALUES ('optimize')")
+    conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('optimize')")
+    conn.execute("ANALYZE")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    meta = {"statements": n_statements, "articles": n_articles, "build_s": round(time.perf_counter() - t0, 1),
+            "vocab_mid": vocab[200:2000], "speakers_top": speakers[:200], "outlets": outlets}
+    Path(f"{db}.json").write_text(json.dumps(meta))
+    return meta
+
+
+# -- the load ----------------------------------------------------------------------------------------------------
+
+def requests_plan(meta: dict[str, Any], n: int, mix: str, seed: int = 11) -> list[tuple[str, str, dict[str, Any]]]:
+    """``n`` requests as (kind, path, params): "search" (full text, some with filters or two words, some filter-only
+    browsing) and "speaker" (a speaker's page by a per-article speaker id, or the most-quoted list)."""
+    rnd = random.Random(seed)
+    vocab, top, outlets = meta["vocab_mid"], meta["speakers_top"], meta["outlets"]
+    n_speaker_rows = meta["speaker_rows"]
+    plan: list[tuple[str, str, dict[str, Any]]] = []
+    for _ in range(n):
+        kind = mix if mix != "both" else ("search" if rnd.random() < 0.6 else "speaker")
+        if kind == "search":
+            r = rnd.random()
+            params: dict[str, Any]
+            if r < 0.45:
+                params = {"q": rnd.choice(vocab)}
+            elif r < 0.60:
+                params = {"q": rnd.choice(TOPICS)}
+            elif r < 0.70:
+                params = {"q": f"{rnd.choice(vocab)} {rnd.choice(TOPICS[:6])}"}
+            elif r < 0.85:
+                params = {"q": rnd.choice(vocab), rnd.choice(["kind", "outlet", "since"]): None}
+                if "kind" in params:
+                    params["kind"] = rnd.choice(KINDS)
+                elif "outlet" in params:
+                    params["outlet"] = rnd.choice(outlets)
+                else:
+                    year = rnd.randint(2015, 2023)
+                    params.update(since=f"{year}-01-01", until=f"{year}-06-30")
+            else:
+                params = {"speaker": rnd.choice(top[:50])} if rnd.random() < 0.5 else {"channel": "interview"}
+            if rnd.random() < 0.2:
+                params["page"] = rnd.randint(2, 5)
+            plan.append(("search", "/api/statements", params))
+        else:
+            if rnd.random() < 0.8:
+                plan.append(("speaker", f"/api/speakers/{rnd.randint(1, n_speaker_rows)}", {}))
+            else:
+                plan.append(("speaker", "/api/speakers",
+                             {"q": rnd.choice(top)[:4]} if rnd.random() < 0.5 else {"limit": 50}))
+    return plan
+
+
+async def drive(url: str, plan: list[tuple[str, str, dict[str, Any]]], rate: float, max_in_flight: int) -> dict:
+    """Send ``plan`` at ``rate`` requests/s (open loop); latency runs from each request's scheduled time."""
+    import httpx
+
+    results: list[tuple[str, float, int]] = []
+    sem = asyncio.Semaphore(max_in_flight)
+    limits = httpx.Limits(max_connections=max_in_flight, max_keepalive_connections=max_in_flight)
+    async with httpx.AsyncClient(base_url=url, timeout=10.0, limits=limits) as client:
+        loop = asyncio.get_running_loop()
+        start = loop.time() + 0.2
+
+        async def one(i: int, kind: str, path: str, params: dict[str, Any]) -> None:
+            scheduled = start + i / rate
+            await asyncio.sleep(max(0.0, scheduled - loop.time()))
+            async with sem:
+                try:
+                    r = await client.get(path, params=params)
+                    await r.aread()
+                    status = r.status_code
+                except httpx.HTTPError:
+                    status = 0
+            results.append((kind, loop.time() - scheduled, status))
+
+        await asyncio.gather(*(one(i, *req) for i, req in enumerate(plan)))
+        elapsed = loop.time() - start
+    return {"elapsed_s": elapsed, "results": results}
+
+
+def summarize(out: dict[str, Any]) -> dict[str, Any]:
+    by: dict[str, list[float]] = {}
+    errors: dict[str, int] = {}
+    for kind, latency, status in out["results"]:
+        by.setdefault(kind, []).append(latency * 1000)
+        if status != 200:
+            errors[kind] = errors.get(kind, 0) + 1
+    summary: dict[str, Any] = {"requests": len(out["results"]), "elapsed_s": round(out["elapsed_s"], 2),
+                               "throughput_rps": round(len(out["results"]) / out["elapsed_s"], 1)}
+    for kind, ms in sorted(by.items()):
+        a = np.array(ms)
+        summary[kind] = {"n": len(ms), "errors": errors.get(kind, 0), "p50_ms": round(float(np.percentile(a, 50)), 1),
+                         "p90_ms": round(float(np.percentile(a, 90)), 1),
+                         "p99_ms": round(float(np.percentile(a, 99)), 1), "max_ms": round(float(a.max()), 1)}
+    return summary
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(db: Path, port: int, workers: int) -> subprocess.Popen:
+    env = {**os.environ, "ONRECORD_SERVE_LEDGER": str(db), "PYTHONPATH": str(REPO / "src")}
+    cmd = [sys.executable, "-m", "uvicorn", "onrecord.serve.app:app_from_env", "--factory", "--host", "127.0.0.1",
+           "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+    proc = subprocess.Popen(cmd, env=env, start_new_session=True)
+    import httpx
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/statements", params={"limit": 1}, timeout=2).status_code == 200:
+                return proc
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("the server did not come up")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--db", type=Path, default=DEFAULT_DB)
+    ap.add_argument("--statements", type=int, default=1_000_000)
+    ap.add_argument("--rebuild", action="store_true", help="build the ledger even when --db exists")
+    ap.add_argument("--rate", type=float, default=200.0, help="requests per second")
+    ap.add_argument("--duration", type=float, default=25.0, help="seconds of load per mix")
+    ap.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    ap.add_argument("--mix", choices=["search", "speaker", "both", "all"], default="all",
+                    help="which requests: 'all' runs search, then speaker, then both")
+    ap.add_argument("--max-in-flight", type=int, default=64)
+    ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    ap.add_argument("--drive", default=None, help=argparse.SUPPRESS)  # internal: the load process
+    args = ap.parse_args()
+
+    meta_path = Path(f"{args.db}.json")
+    if args.drive:
+        meta = json.loads(meta_path.read_text())
+        plan = requests_plan(meta, int(args.rate * args.duration), args.mix)
+        print(json.dumps(summarize(asyncio.run(drive(args.drive, plan, args.rate, args.max_in_flight)))))
+        return
+
+    if args.rebuild or not args.db.exists() or not meta_path.exists() or \
+            json.loads(meta_path.read_text()).get("statements") != args.statements:
+        print(f"building {args.db} ({args.statements:,} statements)", file=sys.stderr)
+        build(args.db, args.statements)
+    meta = json.loads(meta_path.read_text())
+    conn = sqlite3.connect(f"file:{args.db}?mode=ro", uri=True)
+    meta["speaker_rows"] = conn.execute("SELECT max(id) FROM speakers").fetchone()[0]
+    n_statements = conn.execute("SELECT max(id) FROM statements").fetchone()[0]
+    conn.close()
+    meta_path.write_text(json.dumps(meta))
+
+    port = free_port()
+    server = start_server(args.db, port, args.workers)
+    report: dict[str, Any] = {"statements": n_statements, "rate_rps": args.rate, "duration_s": args.duration,
+                              "workers": args.workers, "cpus": os.cpu_count(), "build_s": meta.get("build_s")}
+    try:
+        mixes = ["search", "speaker", "both"] if args.mix == "all" else [args.mix]
+        for mix in mixes:
+            cmd = [sys.executable, __file__, "--db", str(args.db), "--drive", f"http://127.0.0.1:{port}",
+                   "--rate", str(args.rate), "--duration", str(args.duration), "--mix", mix,
+                   "--max-in-flight", str(args.max_in_flight)]
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=args.duration * 4 + 60)
+            if done.returncode != 0:
+                raise SystemExit(done.stderr)
+            report[mix] = json.loads(done.stdout.strip().splitlines()[-1])
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    print(f"ledger: {n_statements:,} statements; {args.workers} uvicorn workers on {os.cpu_count()} CPUs; "
+          f"open-loop {args.rate:g} req/s for {args.duration:g} s per mix; latency from scheduled send to last byte")
+    print(f"{'mix':8} {'kind':8} {'n':>6} {'err':>4} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'max ms':>8} {'req/s':>7}")
+    for mix in (m for m in ("search", "speaker", "both") if m in report):
+        r = report[mix]
+        for kind in ("search", "speaker"):
+            if kind in r:
+                k = r[kind]
+                print(f"{mix:8} {kind:8} {k['n']:6d} {k['errors']:4d} {k['p50_ms']:8.1f} {k['p90_ms']:8.1f} "
+                      f"{k['p99_ms']:8.1f} {k['max_ms']:8.1f} {r['throughput_rps']:7.1f}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""How a statement reached the record: the channel ("tweet", "statement", "interview", ...) and the relaying outlet.
+
+Both are read from the reporting clause around the cue, never from the statement's content.
+Channel phrases are data (``lexicons/<lang>/channels.tsv``); outlets come from ``outlets.txt``
+plus organisations named like outlets ("the Kabul Times", "Tolo News").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .speakers import document_nouns, lexicon_lines, outlets
+
+CHANNEL_CODES: tuple[str, ...] = (
+    "tweet", "social_media", "statement", "news_conference", "interview", "reporters", "email", "op_ed",
+    "speech", "letter", "broadcast", "testimony", "phone", "report", "document",
+)
+
+# organisations whose name ends in one of these words are outlets even when no lexicon lists them
+OUTLET_WORDS = ("Times", "News", "Post", "Journal", "Radio", "TV", "Television", "Agency", "Herald", "Tribune",
+                "Gazette", "Daily", "Magazine", "Press", "Broadcasting", "Network", "Channel", "Telegraph")
+
+# verbs and phrases that hand a statement to an outlet: "told Reuters", "quoted by AFP", "Reuters reported"
+_TOLD = r"(?:told|tells|telling|said to|speaking to|spoke to|speaking with|spoke with|talking to|talked to|" \
+        r"in an? (?:\w+ )?interview with|interviewed by|in comments to|in remarks to|in an email to|" \
+        r"in a statement to|gave an interview to)"
+_QUOTED = r"(?:quoted by|cited by|reported by|according to|as reported by|as quoted by|told to)"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A channel or relay phrase found in the text: ``value`` is a channel code or an outlet name."""
+
+    kind: str  # "channel" | "told" | "quoted" | "reported"
+    value: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=4)
+def channel_patterns(language: str = "en") -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(code, compiled phrase) pairs in lexicon order."""
+    out = []
+    for ln in lexicon_lines("channels.tsv", language):
+        code, _, rx = ln.partition("\t")
+        code = code.strip()
+        if code not in CHANNEL_CODES:
+            raise ValueError(f"channels.tsv: unknown channel code {code!r}; known: {', '.join(CHANNEL_CODES)}")
+        out.append((code, re.compile(r"(?<![\w-])(?:" + rx.strip() + r")(?![\w-])", re.I)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4)
+def _outlet_rx(language: str = "en") -> str:
+    names = sorted(outlets(language), key=len, reverse=True)
+    words = "|".join(re.escape(n) for n in names)
+    generic = r"(?:[A-Z][\w.&'-]*\s+){0,4}(?:" + "|".join(OUTLET_WORDS) + r")"
+    return r"(?:the\s+)?(?P<outlet>" + words + "|" + generic + r")(?![\w-])"
+
+
+def canonical_outlet(text: str, language: str = "en") -> str:
+    text = re.sub(r"^the\s+", "", text.strip(), flags=re.I)
+    return outlets(language).get(text, text)
+
+
+def find_channels(text: str, lo: int, hi: int, language: str = "en") -> list[Evidence]:
+    """Channel phrases in ``text[lo:hi]`` (article offsets); a phrase never overlaps an earlier-listed one."""
+    found: list[Evidence] = []
+    window = text[lo:hi]
+    for code, rx in channel_patterns(language):
+        for m in rx.finditer(window):
+            a, b = lo + m.start(), lo + m.end()
+            if any(a < e.end and e.start < b for e in found):
+                continue
+            found.append(Evidence("channel", code, a, b))
+    return found
+
+
+def find_relays(text: str, lo: int, hi: int, language: str = "en") -> list[Evidence]:
+    """Outlets that relay a statement in ``text[lo:hi]``: "told Reuters", "quoted by AFP", "Reuters reported"."""
+    window = text[lo:hi]
+    out_rx = _outlet_rx(language)
+    found: list[Evidence] = []
+    for kind, rx in (("told", _TOLD + r"\s+" + out_rx), ("quoted", _QUOTED + r"\s+" + out_rx),
+                     ("reported", out_rx + r"\s+(?:reported|quoted|cited|said|reports|says)\b")):
+        for m in re.finditer(r"(?<![\w-])" + rx, window):
+            a, b = lo + m.start("outlet"), lo + m.end("outlet")
+            if any(a < e.end and e.start < b for e in found):
+                continue
+            found.append(Evidence(kind, canonical_outlet(m.group("outlet"), language), lo + m.start(), lo + m.end()))
+    return found
+
+
+def document_channel(noun: str, language: str = "en") -> str | None:
+    """The channel of a document speaker ("statement" -> "statement", "draft" -> "document")."""
+    return document_nouns(language).get(noun.lower())

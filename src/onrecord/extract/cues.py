@@ -1,0 +1,133 @@
+"""Cue lexicons: reporting verbs and nouns, read once from ``lexicons/<language>/``.
+
+    cue_lexicon(language)      -> CueLexicon (cached)
+    CueLexicon.verb_lemma(tok) -> the cue lemma of a verb token, or None
+    CueLexicon.noun_lemma(tok) -> the cue lemma of a noun token, or None
+    CueLexicon.may_attribute(paragraph_text) -> whether a paragraph can carry an attribution
+
+Lemmas come from data files (``cue_verbs.txt``, ``cue_nouns.txt``, ``cue_quote_only.txt``,
+``cue_irregular.txt``); inflected forms are generated, so matching needs no lemmatizer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+QUOTE_CHARS = "\"“”„«»‹›"
+_QUOTE_RE = re.compile("[" + re.escape(QUOTE_CHARS) + "]")
+_WORD_RE = re.compile(r"[A-Za-z]+")
+_VOWELS = set("aeiou")
+
+
+def read_lexicon(language: str, name: str) -> list[str]:
+    """Non-comment, non-blank lines of ``lexicons/<language>/<name>`` (lower-cased)."""
+    path = resources.files("onrecord").joinpath("lexicons", language, name)
+    if not path.is_file():
+        return []
+    out = []
+    for line in path.read_text("utf-8").splitlines():
+        line = line.split("#", 1)[0].strip().lower()
+        if line:
+            out.append(line)
+    return out
+
+
+def verb_forms(lemma: str) -> set[str]:
+    """Regular inflections of an English verb lemma (over-generating is harmless)."""
+    forms = {lemma}
+    last = lemma[-1]
+    if lemma.endswith(("s", "x", "z", "ch", "sh")):
+        forms.add(lemma + "es")
+    elif last == "y" and lemma[-2:-1] not in _VOWELS:
+        forms.add(lemma[:-1] + "ies")
+    else:
+        forms.add(lemma + "s")
+    if last == "e":
+        forms.update({lemma + "d", lemma[:-1] + "ing"})
+        if lemma.endswith("ee"):
+            forms.add(lemma + "ing")
+    elif last == "y" and lemma[-2:-1] not in _VOWELS:
+        forms.update({lemma[:-1] + "ied", lemma + "ing"})
+    else:
+        forms.update({lemma + "ed", lemma + "ing"})
+        if last not in _VOWELS and last not in "wxy" and lemma[-2:-1] in _VOWELS:
+            forms.update({lemma + last + "ed", lemma + last + "ing"})
+    return forms
+
+
+def noun_forms(lemma: str) -> set[str]:
+    """Singular and plural of an English noun lemma."""
+    if lemma.endswith(("s", "x", "z", "ch", "sh")):
+        return {lemma, lemma + "es"}
+    if lemma.endswith("y") and lemma[-2:-1] not in _VOWELS:
+        return {lemma, lemma[:-1] + "ies"}
+    return {lemma, lemma + "s"}
+
+
+@dataclass(frozen=True)
+class CueLexicon:
+    """Surface form -> lemma maps for reporting verbs and nouns."""
+
+    verbs: dict[str, str]
+    quote_only: dict[str, str]
+    nouns: dict[str, str]
+    triggers: frozenset[str]
+
+    def verb_lemma(self, token: Token, *, quote_adjacent: bool = False) -> str | None:
+        """The cue lemma of ``token`` when it is a verb form in the lexicon.
+
+        ``quote_adjacent`` also admits verbs that are cues only next to a quotation ("continued").
+        """
+        if not token.tag_.startswith("VB"):
+            return None
+        low = token.lower_
+        lemma = self.verbs.get(low)
+        if lemma is None and quote_adjacent:
+            lemma = self.quote_only.get(low)
+        return lemma
+
+    def noun_lemma(self, token: Token) -> str | None:
+        if not token.tag_.startswith("NN"):
+            return None
+        return self.nouns.get(token.lower_)
+
+    def may_attribute(self, text: str) -> bool:
+        """Whether a paragraph holds a quote mark, a cue word or "according"."""
+        if _QUOTE_RE.search(text):
+            return True
+        triggers = self.triggers
+        return any(w.lower() in triggers for w in _WORD_RE.findall(text))
+
+
+@lru_cache(maxsize=8)
+def cue_lexicon(language: str = "en") -> CueLexicon:
+    """The cue lexicon of ``language`` (read once per process)."""
+    irregular: dict[str, str] = {}
+    for line in read_lexicon(language, "cue_irregular.txt"):
+        form, _, lemma = line.partition(" ")
+        irregular[form] = lemma.strip()
+
+    def forms_of(lemmas: list[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for lemma in lemmas:
+            for f in verb_forms(lemma):
+                out.setdefault(f, lemma)
+        for form, lemma in irregular.items():
+            if lemma in lemmas:
+                out[form] = lemma
+        return out
+
+    verbs = forms_of(read_lexicon(language, "cue_verbs.txt"))
+    quote_only = forms_of(read_lexicon(language, "cue_quote_only.txt"))
+    nouns: dict[str, str] = {}
+    for lemma in read_lexicon(language, "cue_nouns.txt"):
+        for f in noun_forms(lemma):
+            nouns.setdefault(f, lemma)
+    return CueLexicon(verbs, quote_only, nouns, frozenset(verbs) | frozenset(nouns) | {"according"})

@@ -1,0 +1,103 @@
+"""Source mentions and relays around a cue token, from the dependency parse.
+
+    source_of(cue)      -> (mention head, first token, last token) | None
+    relays_of(cue, src) -> {"via_mention": (a, b), "citing": (a, b), "quoting": (a, b), "addressee": (a, b)}
+
+A mention is the subject phrase as written ("Taliban spokesman Zabihullah Mujahid",
+"he", "unnamed Taliban sources", "The statement"), without relative clauses and
+participle modifiers ("quoted by Reuters" is a relay, not part of the mention).
+Token ranges are inclusive token indices of the paragraph's doc.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+SUBJECT_DEPS = ("nsubj", "csubj")
+# modifiers cut off the right end of a mention
+_CUT_DEPS = frozenset({"acl", "relcl", "advcl", "parataxis"})
+_EDGE_PUNCT = frozenset({",", ";", ":", "-", "—", "–", "(", ")", '"', "“", "”", "'", "‘", "’", "«", "»"})
+_PASSIVE_SUBJ = "nsubjpass"
+_INHERIT_DEPS = frozenset({"advcl", "conj", "xcomp"})
+_ADDRESSEE_VERBS = frozenset({"tell", "inform", "assure", "brief", "warn", "ask", "remind", "notify"})
+_RELAY_PARTICIPLES = frozenset({"quoted", "cited"})
+
+
+def mention_range(head: Token) -> tuple[int, int]:
+    """Inclusive token range of the phrase headed by ``head``, cut before relative/participle modifiers."""
+    a, b = head.left_edge.i, head.right_edge.i
+    for child in head.children:
+        if child.dep_ in _CUT_DEPS and child.i > head.i:
+            b = min(b, child.left_edge.i - 1)
+    doc = head.doc
+    while b > a and (doc[b].text in _EDGE_PUNCT or doc[b].dep_ == "cc" or doc[b].is_space):
+        b -= 1
+    while a < b and (doc[a].text in _EDGE_PUNCT or doc[a].is_space):
+        a += 1
+    return a, b
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The active subject of ``verb``, inherited from the governing verb for "..., adding that" and conjuncts."""
+    v = verb
+    for _ in range(4):
+        for child in v.children:
+            if child.dep_ in SUBJECT_DEPS:
+                return child
+        if any(c.dep_ == _PASSIVE_SUBJ for c in v.children):
+            return _agent_of(v)
+        if v.dep_ in _INHERIT_DEPS and v.head is not v and v.head.pos_ in ("VERB", "AUX"):
+            v = v.head
+            continue
+        if v.dep_ == "acl" and v.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return v.head  # "a statement saying that ..."
+        return None
+    return None
+
+
+def _agent_of(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for g in child.children:
+                if g.dep_ == "pobj":
+                    return g
+    return None
+
+
+def relays_of(cue: Token, subject: Token | None, cue_lemma: str) -> dict[str, tuple[int, int]]:
+    """Relay and channel phrases around the cue: who quoted whom, who was told, what was quoted from."""
+    out: dict[str, tuple[int, int]] = {}
+    if subject is not None:
+        for child in subject.children:
+            if child.dep_ == "acl" and child.lower_ in _RELAY_PARTICIPLES:
+                agent = _agent_of(child)
+                if agent is not None:
+                    out["via_mention"] = mention_range(agent)
+    for child in cue.children:
+        low = child.lower_
+        if child.dep_ in ("advcl", "xcomp", "conj") and low == "citing":
+            obj = _object_of(child)
+            if obj is not None:
+                out["citing"] = mention_range(obj)
+        elif child.dep_ in ("advcl", "xcomp", "conj") and low == "quoting":
+            obj = _object_of(child)
+            if obj is not None:
+                out["quoting"] = mention_range(obj)
+        elif child.dep_ in ("dobj", "dative") and cue_lemma in _ADDRESSEE_VERBS and child.pos_ in ("PROPN", "NOUN", "PRON"):
+            out["addressee"] = mention_range(child)
+    return out
+
+
+def _object_of(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "dobj":
+            return child
+    for child in verb.children:
+        if child.dep_ == "prep":
+            for g in child.children:
+                if g.dep_ == "pobj":
+                    return g
+    return None

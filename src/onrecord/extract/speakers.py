@@ -1,0 +1,875 @@
+"""Who a source mention stands for: names, roles, pronouns, organisations, anonymous sources, documents.
+
+``Discourse(parsed, attributions, caption_docs)`` reads the whole article once and keeps:
+
+- the cast: every person named (full names, surnames mapped to them, roles and affiliations
+  learned from pre-name titles, appositives and image captions, a gender when the text shows one),
+  organisations and outlets;
+- a left-to-right stream of mentions (names, role nouns, organisations, pronouns) in which each
+  pronoun is resolved to the entity it most likely stands for.
+
+``Discourse.speaker(paragraph, span, head)`` turns one source mention into a ``Speaker``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Iterable
+
+from ..model import Span, Speaker, SpeakerType
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span as TokSpan, Token
+
+    from .types import Attribution, Parsed
+
+
+# ---------------------------------------------------------------- lexicons
+
+
+@lru_cache(maxsize=64)
+def lexicon_lines(name: str, language: str = "en") -> tuple[str, ...]:
+    """Non-blank, non-comment lines of ``lexicons/<language>/<name>``."""
+    text = resources.files("onrecord").joinpath(f"lexicons/{language}/{name}").read_text("utf-8")
+    return tuple(ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#"))
+
+
+@lru_cache(maxsize=64)
+def lexicon_sections(name: str, language: str = "en") -> dict[str, frozenset[str]]:
+    """A lexicon split into ``[section]`` blocks."""
+    out: dict[str, set[str]] = {}
+    current = ""
+    for ln in lexicon_lines(name, language):
+        if ln.startswith("[") and ln.endswith("]"):
+            current = ln[1:-1]
+            continue
+        out.setdefault(current, set()).add(ln.lower())
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=8)
+def lexicon_table(name: str, language: str = "en") -> dict[str, str]:
+    """A two-column TSV lexicon as a dict (first column -> second)."""
+    out: dict[str, str] = {}
+    for ln in lexicon_lines(name, language):
+        key, _, value = ln.partition("\t")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def role_nouns(language: str = "en") -> frozenset[str]:
+    return frozenset(x.lower() for x in lexicon_lines("role_nouns.txt", language))
+
+
+def org_nouns(language: str = "en") -> frozenset[str]:
+    return frozenset(x.lower() for x in lexicon_lines("organizations.txt", language))
+
+
+def document_nouns(language: str = "en") -> dict[str, str]:
+    return {k.lower(): v for k, v in lexicon_table("documents.txt", language).items()}
+
+
+@lru_cache(maxsize=4)
+def outlets(language: str = "en") -> dict[str, str]:
+    """Every spelling of a news outlet -> its canonical name."""
+    out: dict[str, str] = {}
+    for ln in lexicon_lines("outlets.txt", language):
+        names = [n.strip() for n in ln.split("|") if n.strip()]
+        for n in names:
+            out[n] = names[0]
+            if n.startswith(("The ", "the ")):
+                out[n[4:]] = names[0]
+    return out
+
+
+def outlet_name(text: str, language: str = "en") -> str | None:
+    """The canonical outlet named by ``text`` ("the AP" -> "Associated Press"), or None."""
+    t = re.sub(r"^(?:the)\s+", "", text.strip(), flags=re.I).rstrip(".,;:'’s ").strip()
+    table = outlets(language)
+    return table.get(t) or table.get(text.strip())
+
+
+def first_name_gender(language: str = "en") -> dict[str, str]:
+    return lexicon_table("first_names.tsv", language)
+
+
+PRONOUNS = {"he": "m", "she": "f", "they": "pl", "it": "n", "him": "m", "her": "f", "them": "pl"}
+HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "sir", "dame", "prof", "prof.",
+              "gen.", "lt.", "col.", "capt.", "sgt.", "adm.", "maj.", "sen.", "rep.", "gov.", "pres.", "gen", "st."}
+GENDERED_HONORIFICS = {"mr": "m", "mr.": "m", "sir": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f",
+                       "miss": "f", "dame": "f"}
+GENDERED_ROLES = {"spokesman": "m", "spokeswoman": "f", "chairman": "m", "chairwoman": "f", "king": "m",
+                  "queen": "f", "prince": "m", "princess": "f", "congressman": "m", "congresswoman": "f",
+                  "councilman": "m", "councilwoman": "f"}
+INDEFINITE = {"a", "an", "one", "some", "several", "two", "three", "four", "many", "few", "other", "another",
+              "various", "multiple", "numerous"}
+BOUNDARY = {",", ";", ":", "--", "—", "–", "(", ")", '"', "“", "”", "«", "»", "[", "]"}
+QUOTE_CHARS = {'"': "both", "“": "open", "”": "close", "«": "open", "»": "close", "„": "open"}
+ENTITY_AFFILIATION = {"ORG", "GPE", "NORP", "LOC"}
+
+
+# ---------------------------------------------------------------- records
+
+
+@dataclass(eq=False)
+class Entity:
+    """Someone or something the article speaks of."""
+
+    type: SpeakerType
+    name: str
+    role: str | None = None
+    affiliation: str | None = None
+    gender: str | None = None  # "m" | "f"
+    plural: bool = False
+    role_heads: set[str] = field(default_factory=set)
+
+    def learn_role(self, role: str | None, affiliation: str | None, head: str | None) -> None:
+        """Keep the most informative role/affiliation seen for this entity."""
+        if head:
+            self.role_heads.add(head)
+            if self.gender is None and head in GENDERED_ROLES:
+                self.gender = GENDERED_ROLES[head]
+        if role and (self.role is None or (len(role) > len(self.role) and self.role.lower() in role.lower())):
+            self.role = role
+        if affiliation and self.affiliation is None:
+            self.affiliation = affiliation
+
+    def speaker(self, mention: Span | None) -> Speaker:
+        return Speaker(self.name, self.type, mention, self.role, self.affiliation)
+
+
+@dataclass
+class Mention:
+    entity: Entity
+    para: int
+    token: int  # head token index in the paragraph doc
+    sent: int  # global sentence index
+    subject: bool
+    main: bool
+    in_quote: bool
+    speaker: bool = False  # the mention is the source of an attribution
+
+
+@dataclass
+class RoleNP:
+    role: str
+    affiliation: str | None
+    head: str
+
+
+# ---------------------------------------------------------------- token helpers
+
+
+DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
+PREPOSITIONS = {"of", "for", "in", "at", "on", "with", "to", "from", "by", "about", "over", "under", "into",
+                "after", "before", "during", "since", "between", "against", "among", "through", "near"}
+ADJ_WORDS = {"former", "senior", "deputy", "special", "acting", "chief", "top", "foreign", "interim", "vice",
+             "assistant", "associate", "executive", "general", "national", "regional", "local", "new", "outgoing",
+             "incoming", "lead", "principal", "second", "first", "main", "high", "supreme"}
+
+
+def _tag(t: Token) -> str:
+    """The fine-grained tag, or a guess from the word when the paragraph was not tagged."""
+    if t.tag_:
+        return t.tag_
+    low = t.text.lower()
+    if low in DETERMINERS:
+        return "DT"
+    if low in PREPOSITIONS:
+        return "IN"
+    if low in ("he", "she", "they", "it", "him", "her", "them", "i", "we", "you"):
+        return "PRP"
+    if low in ("'s", "’s"):
+        return "POS"
+    if low in ("who", "which", "whom"):
+        return "WP"
+    if t.is_punct:
+        return t.text
+    return ""
+
+
+def _is_verb(t: Token) -> bool:
+    return _tag(t).startswith("VB") or t.pos_ in ("VERB", "AUX")
+
+
+def _lemma(t: Token) -> str:
+    return (t.lemma_ or t.text).lower()
+
+
+def singulars(word: str) -> tuple[str, ...]:
+    """``word`` and the singular forms it may have ("sources" -> "source"; "authorities" -> "authority")."""
+    low = word.lower()
+    out = [low]
+    if low.endswith("ies") and len(low) > 4:
+        out.append(low[:-3] + "y")
+    if low.endswith(("sses", "shes", "ches", "xes")):
+        out.append(low[:-2])
+    if low.endswith("s") and not low.endswith("ss"):
+        out.append(low[:-1])
+    if low == "people":
+        out.append("person")
+    return tuple(out)
+
+
+def in_lexicon(t: Token, lexicon: Iterable[str]) -> str | None:
+    """The lexicon entry a noun token stands for, singular or plural, or None."""
+    for form in (_lemma(t), *singulars(t.text)):
+        if form in lexicon:
+            return form
+    return None
+
+
+def _noun_key(t: Token) -> str:
+    """A noun token's lexicon key: its lemma, or its singular form when the lemmatizer did not run."""
+    if t.lemma_ and t.lemma_.lower() != t.text.lower():
+        return t.lemma_.lower()
+    forms = singulars(t.text)
+    plural = _tag(t) in ("NNS", "NNPS") or not t.tag_
+    return forms[-1] if plural and len(forms) > 1 else forms[0]
+
+
+def _premodifier(t: Token) -> bool:
+    """A word that can sit before a title's head noun ("U.S.", "special", "Foreign", "Taliban")."""
+    low = t.text.lower()
+    if low in DETERMINERS or low in PREPOSITIONS:
+        return False
+    if t.tag_:
+        return t.tag_ in ("JJ", "JJR", "JJS", "NN", "NNS", "NNP", "NNPS", "POS", "HYPH", "CD", "VBN", "VBG")
+    if t.ent_type_ in ("ORG", "GPE", "NORP") or low in ADJ_WORDS or low in ("'s", "’s", "-"):
+        return True
+    return t.text[:1].isupper() and not t.is_sent_start
+
+
+def _is_plural(t: Token) -> bool:
+    if t.tag_:
+        return t.tag_ in ("NNS", "NNPS")
+    return len(singulars(t.text)) > 1
+
+
+def _text(tokens: list[Token]) -> str:
+    if not tokens:
+        return ""
+    doc = tokens[0].doc
+    return doc[tokens[0].i: tokens[-1].i + 1].text
+
+
+def _strip_the(text: str) -> str:
+    return re.sub(r"^(?:the|The)\s+", "", text.strip())
+
+
+def quote_ranges(text: str) -> list[tuple[int, int]]:
+    """Character ranges inside double quotes (an unclosed quote runs to the end of the text)."""
+    ranges: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for i, ch in enumerate(text):
+        kind = QUOTE_CHARS.get(ch)
+        if kind is None:
+            continue
+        if open_at is None and kind in ("both", "open"):
+            open_at = i + 1
+        elif open_at is not None and kind in ("both", "close"):
+            ranges.append((open_at, i))
+            open_at = None
+    if open_at is not None:
+        ranges.append((open_at, len(text)))
+    return ranges
+
+
+def sentences(doc: Doc) -> list[TokSpan]:
+    """The sentences of a paragraph doc (one sentence when it was not parsed)."""
+    if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
+        return list(doc.sents)
+    return [doc[:]]
+
+
+def role_np(tokens: list[Token], roles: frozenset[str]) -> RoleNP | None:
+    """A title noun phrase ("the U.S. special envoy for peace in Afghanistan") split into role and affiliation."""
+    toks = [t for t in tokens if not t.is_space]
+    while toks and (_tag(toks[0]) in ("DT", "IN", "CC") or toks[0].text in BOUNDARY):
+        toks = toks[1:]
+    while toks and (toks[-1].text in BOUNDARY or toks[-1].is_punct):
+        toks = toks[:-1]
+    if not toks or any(_is_verb(t) and _tag(t) not in ("VBN", "VBG") for t in toks):
+        return None
+    if any(t.ent_type_ == "PERSON" for t in toks):
+        return None
+    first_prep = next((i for i, t in enumerate(toks) if _tag(t) == "IN"), len(toks))
+    heads = [i for i in range(first_prep) if in_lexicon(toks[i], roles)]
+    if not heads:
+        return None
+    h = heads[-1]
+    start = h
+    while start > 0 and _premodifier(toks[start - 1]):
+        start -= 1
+    toks, h = toks[start:], h - start
+    # affiliation: an organisation, place or group named before the head, or "of/for <ORG>" after it
+    aff_idx: list[int] = []
+    for i in range(h):
+        if toks[i].ent_type_ in ENTITY_AFFILIATION:
+            if aff_idx and i != aff_idx[-1] + 1:
+                break
+            aff_idx.append(i)
+        elif aff_idx:
+            break
+    if aff_idx and aff_idx[-1] + 1 < h and _tag(toks[aff_idx[-1] + 1]) == "POS":
+        aff_idx.append(aff_idx[-1] + 1)
+    affiliation = _text([toks[i] for i in aff_idx if _tag(toks[i]) != "POS"]) if aff_idx else None
+    keep = [t for i, t in enumerate(toks) if i not in aff_idx]
+    if affiliation is None and h + 2 < len(toks) and toks[h + 1].text.lower() in ("of", "for", "at"):
+        rest = [t for t in toks[h + 2:] if _tag(t) != "DT"]
+        if rest and all(t.ent_type_ == "ORG" for t in rest) and rest[-1].i == toks[-1].i:
+            affiliation = _text(rest)
+            keep = toks[: h + 1]
+            keep = [t for t in keep if t not in [toks[i] for i in aff_idx]]
+    role = re.sub(r"\s+", " ", _text(keep) if _contiguous(keep) else " ".join(t.text for t in keep)).strip()
+    if not role:
+        return None
+    return RoleNP(role, _strip_the(affiliation) if affiliation else None, in_lexicon(toks[h], roles) or "")
+
+
+def _contiguous(tokens: list[Token]) -> bool:
+    return all(b.i == a.i + 1 for a, b in zip(tokens, tokens[1:]))
+
+
+def name_key(tokens: Iterable[Token]) -> tuple[tuple[str, ...], str | None, list[Token]]:
+    """Name tokens without honorifics and possessives: (key words, gender from an honorific, leading titles)."""
+    toks = [t for t in tokens if _tag(t) != "POS" and t.text not in ("'s", "’s", "'", "’")]
+    gender = None
+    titles: list[Token] = []
+    while toks and (toks[0].text.lower() in HONORIFICS):
+        gender = gender or GENDERED_HONORIFICS.get(toks[0].text.lower())
+        titles.append(toks[0])
+        toks = toks[1:]
+    words = tuple(re.sub(r"(?:'s|’s)$", "", t.text).strip(".,") for t in toks)
+    return tuple(w for w in words if w), gender, titles
+
+
+# ---------------------------------------------------------------- the article's discourse
+
+
+class Discourse:
+    """The people, organisations and mentions of one article, with pronouns resolved."""
+
+    WINDOW = 6  # sentences a pronoun looks back
+
+    def __init__(self, parsed: Parsed, attributions: Iterable[Attribution] = (), captions: Iterable[Doc] = (),
+                 language: str = "en") -> None:
+        self.parsed = parsed
+        self.language = language
+        self.roles = role_nouns(language)
+        self.orgnouns = org_nouns(language)
+        anon = lexicon_sections("anonymous.txt", language)
+        self.anon_nouns = anon.get("nouns", frozenset())
+        self.anon_modifiers = anon.get("modifiers", frozenset())
+        self.anon_markers = anon.get("markers", frozenset())
+        self.documents = document_nouns(language)
+        self.genders = first_name_gender(language)
+        self.captions = list(captions)
+        self.persons: dict[tuple[str, ...], Entity] = {}
+        self.orgs: dict[str, Entity] = {}
+        self.stream: list[Mention] = []
+        self.at: dict[tuple[int, int], Mention] = {}
+        self.quotes = [quote_ranges(p.doc.text) for p in parsed.paragraphs]
+        self.sent_index: list[dict[int, int]] = []
+        self.sent_spans: list[tuple[int, TokSpan]] = []
+        for p in parsed.paragraphs:
+            index: dict[int, int] = {}
+            for s in sentences(p.doc):
+                g = len(self.sent_spans)
+                self.sent_spans.append((p.index, s))
+                for t in s:
+                    index[t.i] = g
+            self.sent_index.append(index)
+        self.source_heads = {(a.paragraph, h) for a in attributions
+                             for h in [a.source_head if a.source_head is not None else self._head_of(a.source)]
+                             if h is not None}
+        self._collect_people()
+        self._build_stream()
+
+    # ---- helpers
+
+    def in_quote(self, para: int, token: Token) -> bool:
+        return any(a <= token.idx < b for a, b in self.quotes[para])
+
+    def _head_of(self, span: Span | None) -> int | None:
+        if span is None:
+            return None
+        tok = self.tokens_of(span)
+        return self.np_head(tok).i if tok else None
+
+    def tokens_of(self, span: Span) -> list[Token]:
+        """The tokens of the paragraph that hold ``span``."""
+        p = self.parsed.paragraph_at(span.start)
+        if p is None:
+            return []
+        a, b = span.start - p.start, span.end - p.start
+        return [t for t in p.doc if t.idx < b and t.idx + len(t.text) > a]
+
+    @staticmethod
+    def np_head(tokens: list[Token]) -> Token:
+        """The syntactic head of a token run (its last token when unparsed)."""
+        ids = {t.i for t in tokens}
+        if tokens and tokens[0].doc.has_annotation("DEP"):
+            for t in tokens:
+                if t.head.i not in ids or t.head.i == t.i:
+                    return t
+        return tokens[-1]
+
+    def _subject(self, head: Token) -> tuple[bool, bool]:
+        """(is a subject, is the subject of the main clause)."""
+        if not head.doc.has_annotation("DEP"):
+            sent = head.sent if head.doc.has_annotation("SENT_START") else head.doc[:]
+            before = [t for t in sent if t.i < head.i]
+            first = not any(_is_verb(t) for t in before)
+            return first, first
+        r = head
+        while r.dep_ in ("compound", "appos", "flat", "amod", "nmod") and r.head.i != r.i:
+            r = r.head
+        subject = r.dep_ in ("nsubj", "nsubjpass", "csubj")
+        verb = r.head
+        main = subject and (verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT"))
+        return subject, main
+
+    # ---- the cast
+
+    def _docs(self) -> Iterable[tuple[int | None, Doc]]:
+        for p in self.parsed.paragraphs:
+            yield p.index, p.doc
+        for d in self.captions:
+            yield None, d
+
+    def _person_key(self, ent: TokSpan) -> tuple[tuple[str, ...], str | None]:
+        key, gender, _ = name_key(list(ent))
+        while len(key) > 1 and key[0].lower() in self.roles:
+            key = key[1:]
+        if gender is None and ent.start > 0:
+            gender = GENDERED_HONORIFICS.get(ent.doc[ent.start - 1].text.lower())
+        return key, gender
+
+    def _collect_people(self) -> None:
+        singles: list[tuple[tuple[str, ...], str | None]] = []
+        for _, doc in self._docs():
+            for ent in doc.ents:
+                if ent.label_ != "PERSON":
+                    continue
+                key, gender = self._person_key(ent)
+                if not key:
+                    continue
+                if len(key) == 1:
+                    singles.append((key, gender))
+                    continue
+                e = self.persons.get(key)
+                if e is None:
+                    e = self.persons[key] = Entity("person", " ".join(key))
+                    e.gender = self.genders.get(key[0])
+                e.gender = e.gender or gender
+        for key, gender in singles:
+            if not self.candidates_for(key[0]) and key not in self.persons:
+                self.persons[key] = Entity("person", key[0], gender=gender or self.genders.get(key[0]))
+        for _, doc in self._docs():
+            for ent in doc.ents:
+                key, gender = self._person_key(ent)
+                # the small model often misses names in captions: any entity spelled like a known name counts
+                if ent.label_ == "PERSON" or (len(key) > 1 and key in self.persons):
+                    e = self.person(key)
+                    if e is None:
+                        continue
+                    e.gender = e.gender or gender
+                    for np in self._roles_around(ent):
+                        e.learn_role(np.role, np.affiliation, np.head)
+
+    def candidates_for(self, word: str) -> list[Entity]:
+        """Full-name persons a single name word may stand for (surname first, then first name)."""
+        last = [e for k, e in self.persons.items() if len(k) > 1 and k[-1] == word]
+        return last or [e for k, e in self.persons.items() if len(k) > 1 and k[0] == word]
+
+    def person(self, key: tuple[str, ...], near: int | None = None) -> Entity | None:
+        """The person a name stands for: a full name, or the full name a surname belongs to."""
+        if not key:
+            return None
+        if key in self.persons and len(key) > 1:
+            return self.persons[key]
+        cands = self.candidates_for(key[-1]) if len(key) >= 1 else []
+        if len(cands) > 1 and near is not None:
+            recent = [m.entity for m in reversed(self.stream[:near]) if m.entity in cands]
+            if recent:
+                return recent[0]
+        if cands:
+            return cands[0]
+        return self.persons.get(key)
+
+    def _roles_around(self, ent: TokSpan) -> list[RoleNP]:
+        """Titles next to a name: "Taliban spokesman X", "X, the U.S. envoy,", "U.S. envoy, X,"."""
+        doc = ent.doc
+        out: list[RoleNP] = []
+        # pre-name title: the words right before the name
+        i = ent.start - 1
+        pre: list[Token] = []
+        while i >= 0:
+            t = doc[i]
+            if t.ent_type_ == "PERSON" or t.text in BOUNDARY or _tag(t) in ("DT", "PRP$", "WP") or t.is_space:
+                break
+            if _is_verb(t) and _tag(t) not in ("VBN", "VBG"):
+                break
+            if _tag(t) == "IN" and t.text.lower() not in ("of", "for"):
+                break
+            pre.insert(0, t)
+            i -= 1
+        if pre:
+            np = role_np(pre, self.roles)
+            if np:
+                out.append(np)
+        # appositive after: "X, the U.S. special envoy for peace in Afghanistan,"
+        if ent.end < len(doc) and doc[ent.end].text == ",":
+            after: list[Token] = []
+            j = ent.end + 1
+            while j < len(doc) and doc[j].text not in BOUNDARY and doc[j].text != "." and not (
+                    _is_verb(doc[j]) and _tag(doc[j]) not in ("VBN", "VBG")):
+                after.append(doc[j])
+                j += 1
+            if after and _tag(after[0]) not in ("WP", "WDT") and (j >= len(doc) or doc[j].text in BOUNDARY
+                                                                 or doc[j].text == "."):
+                np = role_np(after, self.roles)
+                if np:
+                    out.append(np)
+        # appositive before: "U.S. special envoy for peace in Afghanistan, X, talks ..."
+        if ent.start > 0 and doc[ent.start - 1].text == "," and (ent.end >= len(doc) or doc[ent.end].text in (",", ".")):
+            before: list[Token] = []
+            k = ent.start - 2
+            while k >= 0 and doc[k].text not in BOUNDARY and not (_is_verb(doc[k]) and _tag(doc[k]) not in ("VBN", "VBG")):
+                before.insert(0, doc[k])
+                k -= 1
+            # the appositive is a noun phrase: cut it where a preposition follows a non-title word
+            np = role_np(before, self.roles)
+            if np:
+                out.append(np)
+        return out
+
+    # ---- the mention stream
+
+    def _build_stream(self) -> None:
+        for g, (pi, sent) in enumerate(self.sent_spans):
+            items: list[tuple[int, str, object]] = []
+            taken: set[int] = set()
+            for ent in sent.ents:
+                key, _ = self._person_key(ent)
+                if ent.label_ == "PERSON" or (key in self.persons and len(key) > 1) or (
+                        len(key) == 1 and ent.label_ in ("ORG", "GPE", "NORP", "LOC") and self.candidates_for(key[0])):
+                    items.append((ent.start, "person", (ent, key)))
+                    taken.update(range(ent.start, ent.end))
+                elif ent.label_ in ("ORG", "NORP"):
+                    items.append((ent.start, "org", ent))
+                    taken.update(range(ent.start, ent.end))
+            for t in sent:
+                if t.i in taken:
+                    continue
+                low = t.text.lower()
+                if _tag(t) == "PRP" and low in ("he", "she", "they", "it"):
+                    items.append((t.i, "pronoun", t))
+                elif (_tag(t) in ("NNP", "NNPS") or (not t.tag_ and t.text[:1].isupper())) \
+                        and self.candidates_for(t.text):
+                    items.append((t.i, "person", (sent.doc[t.i:t.i + 1], (t.text,))))
+                elif (_tag(t).startswith("NN") or (not t.tag_ and t.is_alpha)) and self._definite(t):
+                    if in_lexicon(t, self.roles) and not self._names_a_person(t):
+                        items.append((t.i, "role", t))
+                    elif in_lexicon(t, self.orgnouns):
+                        items.append((t.i, "orgnoun", t))
+                elif _is_plural(t) and in_lexicon(t, self.anon_nouns):
+                    items.append((t.i, "group", t))
+            for ti, kind, payload in sorted(items, key=lambda x: x[0]):
+                self._add(pi, g, kind, payload)
+
+    def _definite(self, t: Token) -> bool:
+        left = [c for c in t.children if c.i < t.i] if t.doc.has_annotation("DEP") else []
+        if t.doc.has_annotation("DEP"):
+            return any(c.dep_ in ("det", "poss") and c.text.lower() in ("the", "this", "that", "its", "their")
+                       for c in left)
+        return t.i > 0 and t.doc[t.i - 1].text.lower() == "the"
+
+    def _names_a_person(self, t: Token) -> bool:
+        """The role noun is the title of a name next to it ("spokesman X", "X, the envoy")."""
+        if not t.doc.has_annotation("DEP"):
+            return t.i + 1 < len(t.doc) and t.doc[t.i + 1].ent_type_ == "PERSON"
+        r = t
+        while r.dep_ in ("compound", "amod", "nmod") and r.head.i != r.i:
+            r = r.head
+        if r.ent_type_ == "PERSON" or (r.dep_ == "appos" and r.head.ent_type_ == "PERSON"):
+            return True
+        return any(c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in t.children)
+
+    def _add(self, pi: int, g: int, kind: str, payload: object) -> None:
+        if kind == "person":
+            ent, key = payload  # type: ignore[misc]
+            e = self.person(key, near=len(self.stream))
+            if e is None:
+                return
+            head = ent[-1]
+            self._push(e, pi, head, g, tokens=range(ent.start, ent.end))
+        elif kind == "org":
+            ent = payload  # type: ignore[assignment]
+            name = _strip_the(re.sub(r"(?:'s|’s)$", "", ent.text))
+            outlet = outlet_name(name, self.language)
+            e = self.orgs.get(outlet or name)
+            if e is None:
+                e = self.orgs[outlet or name] = Entity("outlet" if outlet else "organization", outlet or name,
+                                                       plural=True)
+            self._push(e, pi, ent[-1], g, tokens=range(ent.start, ent.end))
+        elif kind == "role":
+            t = payload  # type: ignore[assignment]
+            np = role_np(self._np_tokens(t), self.roles)
+            e = self.by_role(np, len(self.stream)) if np else None
+            if e is not None:
+                self._push(e, pi, t, g)
+        elif kind == "orgnoun":
+            t = payload  # type: ignore[assignment]
+            e = self.org_for_noun(t, len(self.stream))
+            self._push(e, pi, t, g)
+        elif kind == "group":
+            t = payload  # type: ignore[assignment]
+            name = _text(self._np_tokens(t))
+            e = Entity("anonymous", name, plural=True)
+            self._push(e, pi, t, g)
+        elif kind == "pronoun":
+            t = payload  # type: ignore[assignment]
+            if self.in_quote(pi, t):
+                return
+            e = self._antecedent(t, pi, g)
+            if e is not None:
+                gender = PRONOUNS[t.text.lower()]
+                if gender in ("m", "f") and e.gender is None:
+                    e.gender = gender
+                self._push(e, pi, t, g)
+
+    def _push(self, e: Entity, pi: int, head: Token, g: int, tokens: Iterable[int] = ()) -> None:
+        subject, main = self._subject(head)
+        m = Mention(e, pi, head.i, g, subject, main, self.in_quote(pi, head), (pi, head.i) in self.source_heads)
+        self.stream.append(m)
+        for i in set(tokens) | {head.i}:
+            self.at[(pi, i)] = m
+
+    def _np_tokens(self, head: Token) -> list[Token]:
+        """The noun phrase headed by ``head``: its left modifiers and prepositional complements, no clauses."""
+        doc = head.doc
+        if not doc.has_annotation("DEP"):
+            i = head.i
+            while i > 0 and (_premodifier(doc[i - 1]) or _tag(doc[i - 1]) == "DT"):
+                i -= 1
+                if _tag(doc[i]) == "DT":
+                    break
+            return list(doc[i: head.i + 1])
+        start = head.left_edge.i
+        end = head.i + 1
+        for c in head.rights:
+            if c.dep_ in ("prep", "amod", "compound", "nmod", "nummod") and c.i == end:
+                end = c.right_edge.i + 1
+            elif c.i == end and c.dep_ == "punct" and c.text not in BOUNDARY and c.text != ",":
+                end += 1
+            else:
+                break
+        toks = list(doc[start:end])
+        while toks and (toks[0].text in BOUNDARY or toks[0].is_punct):
+            toks = toks[1:]
+        return toks
+
+    def by_role(self, np: RoleNP, near: int | None = None) -> Entity | None:
+        """The person who holds this role in the article (before or after the mention)."""
+        words = {w.lower() for w in re.findall(r"[\w.]+", np.role)}
+        best: list[tuple[float, Entity]] = []
+        for e in self.persons.values():
+            if np.head not in e.role_heads:
+                continue
+            ewords = {w.lower() for w in re.findall(r"[\w.]+", e.role or "")}
+            score = len(words & ewords) / max(1, len(words | ewords))
+            if np.affiliation and e.affiliation:
+                score += 1.0 if np.affiliation.lower() == e.affiliation.lower() else -1.0
+            best.append((score, e))
+        if not best:
+            return None
+        best.sort(key=lambda x: -x[0])
+        top = [e for s, e in best if s >= best[0][0] - 1e-9]
+        if len(top) == 1 or near is None:
+            return top[0]
+        recent = [m.entity for m in reversed(self.stream[:near]) if m.entity in top]
+        return recent[0] if recent else top[0]
+
+    def org_for_noun(self, t: Token, near: int) -> Entity:
+        """ "the ministry" -> the Interior Ministry named before; "the company" -> the last organisation."""
+        noun = t.text.lower()
+        orgs = [m.entity for m in reversed(self.stream[:near]) if m.entity.type == "organization"]
+        named = [e for e in orgs if noun in e.name.lower().split()]
+        if named:
+            return named[0]
+        if orgs and noun in ("company", "firm", "group", "organization", "organisation", "movement", "party",
+                             "alliance", "coalition", "agency", "militants", "insurgents", "rebels", "bank"):
+            return orgs[0]
+        name = _strip_the(_text(self._np_tokens(t)))
+        e = self.orgs.get(name.lower())
+        if e is None:
+            e = self.orgs[name.lower()] = Entity("organization", name, plural=True)
+        return e
+
+    def _antecedent(self, t: Token, pi: int, g: int) -> Entity | None:
+        """The entity a pronoun stands for.
+
+        Candidates are mentions outside quotes in the same sentence (before the pronoun) and the
+        previous ``WINDOW`` sentences. Score: recency (-2 per sentence), subject of the main clause
+        (+4) or of any clause (+2), source of a statement (+1.5), gender known to agree (+3 for "he",
+        +5 for "she": a name of unknown gender is more often a man's in news text, so a known woman's
+        name outweighs grammatical role for "she"). Gender known to disagree, or the wrong kind
+        (person for he/she, group for they/it) excludes.
+        """
+        want = PRONOUNS[t.text.lower()]
+        best: tuple[float, int, Entity] | None = None
+        for idx in range(len(self.stream) - 1, -1, -1):
+            m = self.stream[idx]
+            dist = g - m.sent
+            if dist > self.WINDOW:
+                break
+            if m.in_quote or (dist == 0 and m.para == pi and m.token >= t.i):
+                continue
+            e = m.entity
+            if want in ("m", "f"):
+                if e.type != "person" or (e.gender is not None and e.gender != want):
+                    continue
+            elif want == "pl":
+                if e.type not in ("organization", "anonymous") or not e.plural:
+                    continue
+            elif e.type != "organization":
+                continue
+            score = -2.0 * dist + (4 if m.main else 2 if m.subject else 0) + (1.5 if m.speaker else 0)
+            if want in ("m", "f") and e.gender == want:
+                score += 5 if want == "f" else 3
+            score -= 0.001 * idx if dist else -0.001 * idx  # earlier in an old sentence, later in this one
+            if best is None or score > best[0]:
+                best = (score, idx, e)
+        return best[2] if best else None
+
+    # ---- source mentions -> speakers
+
+    def speaker(self, span: Span | None, head_index: int | None = None) -> Speaker | None:
+        """The speaker a source mention stands for (None when ``span`` is None)."""
+        if span is None:
+            return None
+        p = self.parsed.paragraph_at(span.start)
+        tokens = self.tokens_of(span)
+        if p is None or not tokens:
+            return Speaker(span.text, "unknown", span)
+        head = p.doc[head_index] if head_index is not None and head_index < len(p.doc) else self.np_head(tokens)
+        if head.i < tokens[0].i or head.i > tokens[-1].i:
+            head = self.np_head(tokens)
+        low = head.text.lower()
+        if _tag(head) in ("PRP", "PRP$") or low in PRONOUNS:
+            m = self.at.get((p.index, head.i))
+            return m.entity.speaker(span) if m else Speaker(None, "unknown", span)
+        if self._is_anonymous(head, tokens, p.index):
+            return self._anonymous(head, span)
+        m = self.at.get((p.index, head.i))
+        if m is not None and m.entity.type != "anonymous":
+            return m.entity.speaker(span)
+        outlet = outlet_name(_text(tokens), self.language) or outlet_name(head.text, self.language)
+        if outlet:
+            return Speaker(outlet, "outlet", span)
+        if in_lexicon(head, self.documents):
+            return self._document(head, span)
+        np = role_np(self._np_tokens(head), self.roles) if in_lexicon(head, self.roles) else None
+        if np is not None:
+            e = self.by_role(np, self._stream_pos(p.index, head.i))
+            if e is not None:
+                return Speaker(e.name, "person", span, e.role or np.role, e.affiliation or np.affiliation)
+            return Speaker(_text(self._np_tokens(head)), "person", span, np.role, np.affiliation)
+        if head.ent_type_ == "PERSON":
+            key_words, _ = self._person_key(head.doc[head.i:head.i + 1])
+            e = self.person(key_words)
+            return e.speaker(span) if e else Speaker(head.text, "person", span)
+        if head.ent_type_ in ("ORG", "GPE", "NORP") or in_lexicon(head, self.orgnouns):
+            ents = [e for e in head.doc.ents if e.start <= head.i < e.end]
+            name = _strip_the(ents[0].text) if ents else _strip_the(_text(self._np_tokens(head)))
+            return Speaker(name, "organization", span)
+        if m is not None:
+            return m.entity.speaker(span)
+        return Speaker(_strip_the(_text(self._np_tokens(head))) or span.text, "unknown", span)
+
+    def _stream_pos(self, para: int, token: int) -> int:
+        for i, m in enumerate(self.stream):
+            if (m.para, m.token) >= (para, token):
+                return i
+        return len(self.stream)
+
+    def _is_anonymous(self, head: Token, tokens: list[Token], para: int) -> bool:
+        if not in_lexicon(head, self.anon_nouns):
+            return False
+        if any(t.ent_type_ == "PERSON" for t in tokens):
+            return False
+        np = self._np_tokens(head)
+        words = {t.text.lower() for t in np}
+        if words & self.anon_modifiers or words & INDEFINITE:
+            return True
+        if _is_plural(head) and not any(t.text.lower() in ("the", "these", "those") for t in np):
+            return True
+        sent = head.sent.text.lower() if head.doc.has_annotation("SENT_START") else head.doc.text.lower()
+        if any(mk in sent for mk in self.anon_markers):
+            return True
+        # "the source", "the official": an earlier anonymous source, unless the role belongs to a named person
+        return self.by_role(RoleNP(head.text, None, in_lexicon(head, self.anon_nouns) or "")) is None
+
+    def _anonymous(self, head: Token, span: Span) -> Speaker:
+        """An unnamed source with its affiliation ("a senior government official" -> government)."""
+        np = self._np_tokens(head)
+        left = [t for t in np if t.i < head.i]
+        affiliation = None
+        ent_toks = [t for t in left if (t.ent_type_ in ENTITY_AFFILIATION or t.ent_type_ == "PERSON")
+                    and t.text.lower() not in self.anon_modifiers | DETERMINERS | INDEFINITE]
+        if ent_toks:
+            affiliation = _text(ent_toks) if _contiguous(ent_toks) else ent_toks[0].text
+        elif head.doc.has_annotation("DEP"):
+            comp = [c for c in head.children if c.dep_ == "compound" and c.i < head.i and _tag(c).startswith("NN")]
+            if comp:
+                affiliation = comp[-1].text
+        if affiliation is None:
+            right = [t for t in np if t.i > head.i]
+            for i, t in enumerate(right):
+                if t.text.lower() in ("in", "at", "within", "from", "to", "inside", "of", "with") and i + 1 < len(right):
+                    rest = [x for x in right[i + 1:] if _tag(x) != "DT"]
+                    ents = [x for x in rest if x.ent_type_ in ENTITY_AFFILIATION | {"PERSON"}]
+                    if ents and _contiguous(ents):
+                        affiliation = _text(ents)
+                        break
+                    nouns = [x for x in rest if in_lexicon(x, self.orgnouns)]
+                    if nouns:
+                        affiliation = nouns[0].text
+                        break
+        mods = [t.text for t in left if _tag(t) == "JJ" and t.text.lower() not in self.anon_modifiers
+                and t.ent_type_ not in ENTITY_AFFILIATION]
+        noun = head.text
+        role = None if in_lexicon(head, self.anon_nouns) in ("source", "person", "insider", "witness", "resident") else \
+            " ".join(mods + [noun])
+        name = _text([t for t in np if not (t.text in BOUNDARY)]) or span.text
+        return Speaker(name, "anonymous", span, role, _strip_the(affiliation) if affiliation else None)
+
+    def _document(self, head: Token, span: Span) -> Speaker:
+        """A document as speaker; who issued it when the mention says ("Mujahid's statement")."""
+        issuer: Speaker | None = None
+        if head.doc.has_annotation("DEP"):
+            p = self.parsed.paragraph_at(span.start)
+            for c in head.children:
+                target = None
+                if c.dep_ == "poss":
+                    target = c
+                elif c.dep_ == "prep" and c.text.lower() in ("from", "by", "of"):
+                    target = next((x for x in c.children if x.dep_ == "pobj"), None)
+                elif c.dep_ == "acl":
+                    agent = next((x for x in c.children if x.dep_ == "agent"), None)
+                    target = next((x for x in agent.children if x.dep_ == "pobj"), None) if agent else None
+                if target is not None and p is not None:
+                    toks = self._np_tokens(target)
+                    tspan = p.span(self.parsed.text, toks[0].i, toks[-1].i + 1)
+                    issuer = self.speaker(tspan, target.i)
+                    break
+        noun = in_lexicon(head, self.documents) or _noun_key(head)
+        if issuer is None or issuer.name is None:
+            return Speaker(noun, "document", span)
+        aff = issuer.affiliation if issuer.type == "person" else issuer.name
+        return Speaker(noun, "document", span, None, aff, issuer.name)

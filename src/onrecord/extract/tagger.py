@@ -1,0 +1,427 @@
+"""A learned attribution tagger: a linear-chain CRF labels each token as source, cue or content (BIO).
+
+    load_tagger()                -> Tagger           (the model shipped in onrecord/models/, cached)
+    Tagger.tag(paragraph)        -> ["B-S", "I-S", "B-C", "B-Q", "I-Q", "O", ...]  one label per token
+    Tagger.attributions(parsed)  -> [Attribution]    tagged spans grouped around their cues
+
+Labels: ``S`` source, ``C`` cue, ``Q`` content. Features come from the spaCy parse of the paragraph
+(word, lemma, tags, dependencies, the path to the nearest cue-lexicon ancestor, quote-mark state,
+entities, sentence position); the cue lexicon is the list of cue lemmas seen in training, shipped
+beside the model. ``eval/train_tagger.py`` trains the model; docs/tagger.md has the figures.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from ..model import Kind, Span
+from .types import Attribution, Paragraph, Parsed
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+log = logging.getLogger(__name__)
+
+MODEL_NAME = "tagger"
+OPEN_QUOTES = frozenset("“‘«„")
+CLOSE_QUOTES = frozenset("”’»")
+AMBIGUOUS_QUOTES = frozenset('"')
+QUOTE_CHARS = OPEN_QUOTES | CLOSE_QUOTES | AMBIGUOUS_QUOTES | {"''", "``"}
+_ROLE = {"S": "source", "C": "cue", "Q": "content"}
+SNAP_OVERLAP = 0.6
+
+
+# ---------------------------------------------------------------- features
+
+
+def _bucket(n: int) -> str:
+    if n <= 3:
+        return str(n)
+    if n <= 6:
+        return "4-6"
+    if n <= 12:
+        return "7-12"
+    return "13+"
+
+
+def _is_quote(t: Token) -> bool:
+    return t.text in QUOTE_CHARS or (len(t.text) <= 2 and any(c in QUOTE_CHARS for c in t.text) and t.is_punct)
+
+
+def _quote_state(doc: Doc) -> list[bool]:
+    """Whether each token sits inside quote marks (straight quotes toggle, curly ones open and close)."""
+    inside, out = False, []
+    for t in doc:
+        if _is_quote(t):
+            ch = t.text[0]
+            if ch in OPEN_QUOTES or t.text == "``":
+                out.append(False)
+                inside = True
+                continue
+            if ch in CLOSE_QUOTES and ch != "’" or t.text == "''":
+                out.append(False)
+                inside = False
+                continue
+            if ch == "’":  # apostrophe more often than a closing single quote
+                out.append(inside)
+                continue
+            out.append(False)
+            inside = not inside
+            continue
+        out.append(inside)
+    return out
+
+
+def _quote_distances(doc: Doc) -> tuple[list[int], list[int]]:
+    n = len(doc)
+    left, right = [99] * n, [99] * n
+    last = -1
+    for i, t in enumerate(doc):
+        if _is_quote(t) and t.text != "’":
+            last = i
+        left[i] = i - last if last >= 0 else 99
+    last = -1
+    for i in range(n - 1, -1, -1):
+        t = doc[i]
+        if _is_quote(t) and t.text != "’":
+            last = i
+        right[i] = last - i if last >= 0 else 99
+    return left, right
+
+
+def doc_features(doc: Doc, cues: frozenset[str]) -> list[list[str]]:
+    """The CRF feature strings of every token of a paragraph doc."""
+    n = len(doc)
+    inq = _quote_state(doc)
+    qleft, qright = _quote_distances(doc)
+    is_cue = [t.lemma_.lower() in cues and t.pos_ in ("VERB", "NOUN", "ADJ", "ADP", "AUX") for t in doc]
+    cue_idx = [i for i, c in enumerate(is_cue) if c]
+    sent_has_cue: dict[int, bool] = {}
+    sent_has_quote: dict[int, bool] = {}
+    sent_start: list[int] = [0] * n
+    sent_len: list[int] = [1] * n
+    for s in doc.sents:
+        sent_has_cue[s.start] = any(is_cue[i] for i in range(s.start, s.end))
+        sent_has_quote[s.start] = any(_is_quote(doc[i]) for i in range(s.start, s.end))
+        for i in range(s.start, s.end):
+            sent_start[i] = s.start
+            sent_len[i] = s.end - s.start
+    lowers = [t.lower_ if not t.like_num else "<num>" for t in doc]
+    poss = [t.pos_ for t in doc]
+    deps = [t.dep_ for t in doc]
+    feats: list[list[str]] = []
+    ci = 0
+    for i, t in enumerate(doc):
+        if t.is_space:
+            feats.append(["bias", "space"])
+            continue
+        h = t.head
+        f = [
+            "bias",
+            "w=" + lowers[i],
+            "l=" + t.lemma_.lower(),
+            "sh=" + t.shape_[:4],
+            "suf=" + lowers[i][-3:],
+            "p=" + poss[i],
+            "t=" + t.tag_,
+            "d=" + deps[i],
+            "dp=" + deps[i] + "|" + poss[i],
+            "hl=" + h.lemma_.lower(),
+            "hp=" + h.pos_,
+            "dh=" + deps[i] + "|" + h.pos_,
+            "hd=" + h.dep_,
+            "e=" + (t.ent_iob_ + "-" + t.ent_type_ if t.ent_type_ else "O"),
+            "q=" + str(inq[i]),
+            "ql=" + _bucket(qleft[i]),
+            "qr=" + _bucket(qright[i]),
+            "qlr=" + _bucket(qleft[i]) + "|" + _bucket(qright[i]) + "|" + str(inq[i]),
+            "ss=" + str(i == sent_start[i]),
+            "sp=" + _bucket(i - sent_start[i]),
+            "sr=" + _bucket(sent_start[i] + sent_len[i] - 1 - i),
+            "sc=" + str(sent_has_cue[sent_start[i]]),
+            "sq=" + str(sent_has_quote[sent_start[i]]),
+            "lr=" + str(t.n_lefts) + "|" + str(min(t.n_rights, 3)),
+        ]
+        if is_cue[i]:
+            f.append("cue")
+            f.append("cuep=" + poss[i] + "|" + deps[i])
+        # the nearest cue-lexicon ancestor and the relation under which this token's subtree hangs from it
+        child, anc, depth = t, h, 1
+        gov = None
+        while anc.i != child.i and depth < 12:
+            if gov is None and anc.pos_ in ("VERB", "AUX"):
+                gov = anc
+            if is_cue[anc.i]:
+                f.append("ca=" + anc.lemma_.lower())
+                f.append("cr=" + child.dep_)
+                f.append("crd=" + child.dep_ + "|" + _bucket(depth))
+                f.append("crq=" + child.dep_ + "|" + str(inq[i]))
+                break
+            child, anc, depth = anc, anc.head, depth + 1
+        else:
+            f.append("ca=none")
+        if gov is not None:
+            f.append("gv=" + gov.lemma_.lower())
+        if t.dep_ == "ROOT":
+            f.append("root")
+        # token distance to the nearest cue word, left and right
+        while ci < len(cue_idx) and cue_idx[ci] < i:
+            ci += 1
+        dl = i - cue_idx[ci - 1] if ci > 0 else 99
+        dr = cue_idx[ci] - i if ci < len(cue_idx) else 99
+        if ci < len(cue_idx) and cue_idx[ci] == i:
+            dr = 0
+        f.append("cdl=" + _bucket(dl))
+        f.append("cdr=" + _bucket(dr))
+        for k in (-2, -1, 1, 2):
+            j = i + k
+            if 0 <= j < n:
+                f.append(f"{k}w=" + lowers[j])
+                f.append(f"{k}p=" + poss[j])
+                f.append(f"{k}d=" + deps[j])
+                if is_cue[j]:
+                    f.append(f"{k}cue")
+            else:
+                f.append(f"{k}edge")
+        if i > 0:
+            f.append("bw=" + lowers[i - 1] + "|" + lowers[i])
+        if i + 1 < n:
+            f.append("bw+=" + lowers[i] + "|" + lowers[i + 1])
+        feats.append(f)
+    return feats
+
+
+def spans_from_bio(labels: list[str]) -> list[tuple[str, int, int]]:
+    """(role letter, first token, end token) of each labelled span; a stray I- opens a span."""
+    out: list[tuple[str, int, int]] = []
+    role, start = None, 0
+    for i, lab in enumerate(labels + ["O"]):
+        if lab == "O" or lab.startswith("B-") or (role is not None and lab[2:] != role):
+            if role is not None:
+                out.append((role, start, i))
+                role = None
+            if lab != "O":
+                role, start = lab[2:], i
+        elif role is None:
+            role, start = lab[2:], i
+    return out
+
+
+def _write(labels: list[str], role: str, i: int, j: int) -> None:
+    for k in range(i, j):
+        labels[k] = ("B-" if k == i else "I-") + role
+
+
+def snap_labels(doc: Doc, labels: list[str]) -> list[str]:
+    """Content spans snapped to the parse: pieces split by bare punctuation are joined, and a span
+    that mostly covers a dependency subtree is widened or narrowed to it (never across a source or cue)."""
+    out = list(labels)
+    spans = spans_from_bio(out)
+    contents = [(i, j) for r, i, j in spans if r == "Q"]
+    # join content pieces separated only by punctuation or whitespace
+    merged: list[tuple[int, int]] = []
+    for i, j in contents:
+        if merged and all(doc[k].is_punct or doc[k].is_space for k in range(merged[-1][1], i)) \
+                and not any(_is_quote(doc[k]) for k in range(merged[-1][1], i)):
+            merged[-1] = (merged[-1][0], j)
+        else:
+            merged.append((i, j))
+    blocked = [lab != "O" and lab[2:] in ("S", "C") for lab in out]
+    for i0, j0 in merged:
+        for k in range(i0, j0):
+            if out[k][2:] == "Q":
+                out[k] = "O"
+        i, j = i0, j0
+        h = doc[_head(doc, i, j)]
+        lo, hi = h.left_edge.i, h.right_edge.i + 1
+        k = i
+        while k > lo and not blocked[k - 1]:
+            k -= 1
+        lo = max(lo, k)
+        k = j
+        while k < hi and not blocked[k]:
+            k += 1
+        hi = min(hi, k)
+        inter = max(0, min(j, hi) - max(i, lo))
+        union = max(j, hi) - min(i, lo)
+        if union and inter / union >= SNAP_OVERLAP:
+            i, j = lo, hi
+        while i < j and (doc[i].is_space or doc[i].is_punct and not _is_quote(doc[i])):
+            i += 1
+        while j > i and (doc[j - 1].is_space or doc[j - 1].is_punct and not _is_quote(doc[j - 1])):
+            j -= 1
+        for k in range(i, j):
+            if not blocked[k]:
+                out[k] = "I-Q"
+        if j > i and not blocked[i]:
+            out[i] = "B-Q"
+        if j < len(out) and out[j] == "I-Q":
+            out[j] = "B-Q"
+    return out
+
+
+# ---------------------------------------------------------------- the tagger
+
+
+class Tagger:
+    """A trained CRF and its cue lexicon."""
+
+    def __init__(self, model_path: Path, cues: frozenset[str]) -> None:
+        import pycrfsuite
+
+        self._crf = pycrfsuite.Tagger()
+        self._crf.open(str(model_path))
+        self.cues = cues
+        self.model_path = model_path
+
+    @classmethod
+    def from_files(cls, model_path: Path, cues_path: Path) -> Tagger:
+        words = cues_path.read_text(encoding="utf-8").split()
+        return cls(model_path, frozenset(words))
+
+    def tag(self, paragraph: Paragraph) -> list[str]:
+        """One BIO label per token of ``paragraph.doc``."""
+        return self._tag_doc(paragraph.doc)[0]
+
+    def _tag_doc(self, doc: Doc) -> tuple[list[str], list[float]]:
+        if len(doc) == 0:
+            return [], []
+        labels = list(self._crf.tag(doc_features(doc, self.cues)))
+        probs = [self._crf.marginal(lab, i) for i, lab in enumerate(labels)]
+        return labels, probs
+
+    def attributions(self, parsed: Parsed) -> list[Attribution]:
+        """The tagged attributions of an article, one per content span."""
+        out: list[Attribution] = []
+        for para in parsed.paragraphs:
+            labels, probs = self._tag_doc(para.doc)
+            out.extend(group(parsed.text, para, labels, probs))
+        return out
+
+
+def _head(doc: Doc, i: int, j: int) -> int:
+    """The token of doc[i:j] whose head lies outside the span (the first such)."""
+    for k in range(i, j):
+        h = doc[k].head.i
+        if h < i or h >= j or h == k:
+            return k
+    return i
+
+
+def _sent_id(doc: Doc) -> list[int]:
+    ids = [0] * len(doc)
+    for n, s in enumerate(doc.sents):
+        for k in range(s.start, s.end):
+            ids[k] = n
+    return ids
+
+
+def _kind(doc: Doc, i: int, j: int) -> Kind:
+    toks = [t for t in doc[i:j] if not t.is_space]
+    quotes = [t for t in toks if _is_quote(t) and t.text != "’"]
+    if not quotes:
+        return "indirect"
+    inner = [t for t in toks if not t.is_punct]
+    state = _quote_state(doc)
+    quoted = sum(1 for t in inner if state[t.i] or _is_quote(t))
+    if inner and quoted == len(inner):
+        return "direct"
+    return "mixed"
+
+
+def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    if a[1] <= b[0]:
+        return b[0] - a[1]
+    if b[1] <= a[0]:
+        return a[0] - b[1]
+    return 0
+
+
+def _nearest_cue(doc: Doc, sent: list[int], cues: list[tuple[int, int]], span: tuple[int, int],
+                 window: int) -> int | None:
+    """Index in ``cues`` of the cue that governs or sits next to ``span``: dependency link first, then adjacency."""
+    if not cues:
+        return None
+    head = doc[_head(doc, *span)]
+    anc = {a.i for a in head.ancestors}
+    best, best_key = None, None
+    for n, (ci, cj) in enumerate(cues):
+        linked = any(k in anc or doc[k].head.i == head.i for k in range(ci, cj))
+        same = sent[ci] == sent[span[0]] or sent[cj - 1] == sent[span[1] - 1]
+        gap = _gap((ci, cj), span)
+        if not linked and not same and gap > window:
+            continue
+        key = (not linked, not same, gap)
+        if best_key is None or key < best_key:
+            best, best_key = n, key
+    return best
+
+
+def group(text: str, para: Paragraph, labels: list[str], probs: list[float]) -> list[Attribution]:
+    """Tagged spans of one paragraph -> Attributions: each content span with its cue and that cue's source."""
+    doc = para.doc
+    spans = spans_from_bio(labels)
+    cues = [(i, j) for r, i, j in spans if r == "C"]
+    sources = [(i, j) for r, i, j in spans if r == "S"]
+    contents = [(i, j) for r, i, j in spans if r == "Q"]
+    if not contents:
+        return []
+    sent = _sent_id(doc)
+    # each cue's source: a source span linked to it in the tree (subject), else the nearest in its sentence
+    cue_source: dict[int, tuple[int, int] | None] = {}
+    for n, c in enumerate(cues):
+        pick = _nearest_cue(doc, sent, [s for s in sources], c, window=6)
+        cue_source[n] = sources[pick] if pick is not None else None
+    out = []
+    for q in contents:
+        n = _nearest_cue(doc, sent, cues, q, window=8)
+        cue = cues[n] if n is not None else None
+        src = cue_source.get(n) if n is not None else None
+        toks = [q] + ([cue] if cue else [])
+        ps = [probs[k] for a, b in toks for k in range(a, b) if not doc[k].is_space]
+        conf = round(sum(ps) / len(ps), 3) if ps else 0.0
+        out.append(Attribution(
+            kind=_kind(doc, *q),
+            content=para.span(text, *q),
+            cue=para.span(text, *cue) if cue else None,
+            source=para.span(text, *src) if src else None,
+            paragraph=para.index,
+            source_head=_head(doc, *src) if src else None,
+            cue_head=_head(doc, *cue) if cue else None,
+            confidence=conf,
+            rule="tagger",
+        ))
+    return out
+
+
+def _model_files() -> tuple[Path, Path]:
+    base = resources.files("onrecord") / "models"
+    return Path(str(base / f"{MODEL_NAME}.crfsuite")), Path(str(base / f"{MODEL_NAME}.cues.txt"))
+
+
+@lru_cache(maxsize=1)
+def load_tagger() -> Tagger:
+    """The tagger shipped with onrecord (loaded once per process, offline)."""
+    model, cues = _model_files()
+    if not model.is_file():
+        from ..errors import ModelNotFound
+
+        raise ModelNotFound(
+            f"the attribution tagger model is missing ({model}); rebuild it with\n"
+            "  python eval/train_tagger.py --data ../shared/data/polnear --out src/onrecord/models/tagger"
+        )
+    log.debug("loading attribution tagger %s", model)
+    return Tagger.from_files(model, cues)
+
+
+def spans_of(parsed: Parsed, labels: Iterable[list[str]]) -> list[tuple[str, Span]]:
+    """(role name, article Span) of every labelled span, given one label list per paragraph."""
+    out = []
+    for para, labs in zip(parsed.paragraphs, labels):
+        for role, i, j in spans_from_bio(labs):
+            out.append((_ROLE[role], para.span(parsed.text, i, j)))
+    return out

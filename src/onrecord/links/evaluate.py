@@ -1,0 +1,265 @@
+"""Scores for the cross-article pass: speaker merging, near-duplicates, denial detection.
+
+    python -m onrecord.links.evaluate [--db LEDGER] [--shared ../shared] [--json]
+
+Gold sets live in ``eval/links/`` as article ids, character offsets and labels (no article
+text): ``speakers.json`` (who really said each statement), ``denials.json`` (whether each
+statement denies, confirms or neither) and ``corpus.json`` (the articles the ledger is built
+from). Near-duplicate pairs are made by code from Reuters-21578 texts (``make_copy``) with a
+fixed seed, so only the recipe is stored. Statements are matched to the ledger's by the
+largest overlap of content offsets in the same article, so the sets survive engine changes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import logging
+import random
+import re
+import sqlite3
+import sys
+import tempfile
+from collections.abc import Iterator
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+from .duplicates import DupConfig, find_duplicates
+
+log = logging.getLogger(__name__)
+
+REPO = Path(__file__).resolve().parents[3]
+GOLD = REPO / "eval" / "links"
+SHARED = REPO / ".." / "shared"
+CORPORA = {"wikinews": "data/wikinews-sample/articles.jsonl", "reuters": "data/reuters-21578/articles.jsonl.gz"}
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3), "tp": tp, "fp": fp, "fn": fn}
+
+
+def read_corpus(shared: Path, ids: set[str] | None = None) -> Iterator[dict[str, Any]]:
+    """Articles of the Wikinews sample and Reuters-21578 (those in ``ids`` when given), as JSONL rows."""
+    for rel in CORPORA.values():
+        path = shared / rel
+        if not path.exists():
+            raise FileNotFoundError(f"{path} not present: the evaluation reads ../shared/{rel}")
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8") as f:  # type: ignore[operator]
+            for line in f:
+                d = json.loads(line)
+                if d.get("text") and (ids is None or d["id"] in ids):
+                    yield {"id": d["id"], "title": d.get("title"), "date": (d.get("date") or "")[:10] or None,
+                           "outlet": d.get("outlet"), "url": d.get("url"), "text": d["text"]}
+
+
+# -- matching gold statements to the ledger --------------------------------------------------------------------
+
+class _Matcher:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.article = {r[0]: r[1] for r in conn.execute("SELECT ext_id, id FROM articles")}
+        self.statements: dict[int, list[tuple[int, int, int]]] = {}
+        for sid, aid, a, b in conn.execute("SELECT id, article_id, content_start, content_end FROM statements"):
+            self.statements.setdefault(aid, []).append((a, b, sid))
+
+    def find(self, ext_id: str, start: int, end: int) -> int | None:
+        """The statement of that article whose content overlaps [start, end) most (at least half of the shorter)."""
+        aid = self.article.get(ext_id)
+        best, best_overlap = None, 0
+        for a, b, sid in self.statements.get(aid, []) if aid is not None else []:
+            overlap = min(b, end) - max(a, start)
+            if overlap > best_overlap and overlap >= 0.5 * min(b - a, end - start):
+                best, best_overlap = sid, overlap
+        return best
+
+
+def score_speakers(conn: sqlite3.Connection, gold: list[dict[str, Any]]) -> dict[str, Any]:
+    """Pairwise merging precision/recall over statements of different articles.
+
+    A pair is "same" in the gold when both statements have the same ``speaker`` label, and in the
+    ledger when both map to the same speaker identity. ``linker`` counts only statements whose
+    engine-resolved name is right (``engine_ok``), judging the linker alone; ``end_to_end`` counts all.
+    """
+    match = _Matcher(conn)
+    identity = dict(conn.execute("SELECT statement_id, identity_id FROM statement_identity").fetchall())
+    items = []
+    for g in gold:
+        sid = match.find(g["article"], g["start"], g["end"])
+        if sid is not None:
+            items.append((g, identity.get(sid)))
+    out: dict[str, Any] = {"gold": len(gold), "matched": len(items)}
+    for name, keep in (("linker", lambda g: g.get("engine_ok", True)), ("end_to_end", lambda g: True)):
+        sel = [(g, i) for g, i in items if keep(g)]
+        tp = fp = fn = 0
+        for (ga, ia), (gb, ib) in combinations(sel, 2):
+            if ga["article"] == gb["article"]:
+                continue
+            gold_same = ga["speaker"] == gb["speaker"] and ga["type"] == "person" and gb["type"] == "person"
+            sys_same = ia is not None and ia == ib
+            tp += gold_same and sys_same
+            fp += sys_same and not gold_same
+            fn += gold_same and not sys_same
+        out[name] = {"statements": len(sel), **_prf(tp, fp, fn)}
+    anon = [(g, i) for g, i in items if g["type"] == "anonymous"]
+    out["anonymous_merged_across_articles"] = sum(
+        1 for (ga, ia), (gb, ib) in combinations(anon, 2) if ga["article"] != gb["article"] and ia is not None
+        and ia == ib)
+    return out
+
+
+def score_denials(conn: sqlite3.Connection, gold: list[dict[str, Any]]) -> dict[str, Any]:
+    """Detection precision/recall for denials and for confirmations, and how many gold denials got a link."""
+    match = _Matcher(conn)
+    stance = dict(conn.execute("SELECT statement_id, stance FROM statement_stance").fetchall())
+    linked = {r[0] for r in conn.execute("SELECT statement_id FROM statement_links")}
+    out: dict[str, Any] = {"gold": len(gold)}
+    pairs = [(g, match.find(g["article"], g["start"], g["end"])) for g in gold]
+    pairs = [(g, s) for g, s in pairs if s is not None]
+    out["matched"] = len(pairs)
+    for label in ("denial", "confirmation"):
+        tp = sum(g["stance"] == label and stance.get(s) == label for g, s in pairs)
+        fp = sum(g["stance"] != label and stance.get(s) == label for g, s in pairs)
+        fn = sum(g["stance"] == label and stance.get(s) != label for g, s in pairs)
+        out[label] = _prf(tp, fp, fn)
+    out["denials_linked"] = sum(1 for g, s in pairs if g["stance"] == "denial" and s in linked)
+    return out
+
+
+# -- near-duplicates --------------------------------------------------------------------------------------------
+
+BOILERPLATE = ("Copyright {year} {outlet}. All rights reserved.", "Sign up for our daily newsletter.",
+               "Reporting by staff; editing by the desk.", "Read more: latest business news",
+               "{outlet} ({city}) -", "This article was republished from a wire service.")
+SUBSTITUTES = {"said": "stated", "company": "firm", "shares": "stock", "rose": "climbed", "fell": "dropped",
+               "year": "12 months", "government": "administration", "told": "informed", "expected": "anticipated",
+               "increase": "rise", "reported": "announced", "total": "overall", "price": "cost", "about": "around"}
+_SENT = re.compile(r"(?<=[.!?])\s+")
+
+
+def make_copy(text: str, rng: random.Random) -> tuple[str, dict[str, Any]]:
+    """A lightly edited republication of ``text``: a sentence dropped, words substituted, boilerplate added."""
+    sents = _SENT.split(text.strip())
+    edits: dict[str, Any] = {"dropped": 0, "substituted": 0, "boilerplate": 0}
+    if len(sents) > 3:
+        for _ in range(rng.randint(1, max(1, len(sents) // 5))):
+            sents.pop(rng.randrange(1, len(sents)))
+            edits["dropped"] += 1
+    words = " ".join(sents).split(" ")
+    for i, w in enumerate(words):
+        if w.lower() in SUBSTITUTES and rng.random() < 0.7:
+            words[i] = SUBSTITUTES[w.lower()]
+            edits["substituted"] += 1
+        elif w.isalpha() and len(w) > 6 and rng.random() < 0.04:
+            words[i] = w[::-1]  # a word nobody else uses: a typo, a rename, a translation
+            edits["substituted"] += 1
+    body = " ".join(words)
+    fill = {"year": rng.choice(["1987", "2024"]), "outlet": rng.choice(["Daily Ledger", "Harbour News", "The Post"]),
+            "city": rng.choice(["LONDON", "NEW YORK", "TOKYO"])}
+    head = [BOILERPLATE[4].format(**fill)] if rng.random() < 0.5 else []
+    tail = [BOILERPLATE[i].format(**fill) for i in rng.sample([0, 1, 2, 3, 5], rng.randint(1, 3))]
+    edits["boilerplate"] = len(head) + len(tail)
+    return " ".join(head + [body] + tail), edits
+
+
+def score_duplicates(shared: Path, n: int = 500, seed: int = 1987, config: DupConfig = DupConfig()) -> dict[str, Any]:
+    """P/R on ``n`` (wire text, edited copy) pairs and ``2n`` (text, unrelated text) pairs from Reuters-21578.
+
+    Half of the unrelated pairs are "hard": another article with the same topic label within a week.
+    """
+    path = shared / CORPORA["reuters"]
+    if not path.exists():
+        raise FileNotFoundError(f"{path} not present: the near-duplicate evaluation reads it")
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        rows = [d for d in map(json.loads, f) if d.get("text") and len(d["text"].split()) >= 40]
+    # leave out texts that already have a near-duplicate in the corpus (by the default settings, whatever
+    # ``config`` is scored), so negatives are unrelated and the same for every config
+    known = find_duplicates(((i, d["text"]) for i, d in enumerate(rows)), DupConfig())
+    rows = [d for i, d in enumerate(rows) if i not in known]
+    rng = random.Random(seed)
+    picked = rng.sample(range(len(rows)), n)
+    by_topic: dict[str, list[int]] = {}
+    for i, d in enumerate(rows):
+        for t in d.get("topics") or []:
+            by_topic.setdefault(t, []).append(i)
+    docs: dict[int, str] = {}
+    pairs: list[tuple[int, int, bool]] = []
+    next_id = len(rows)
+    for k, i in enumerate(picked):
+        docs[i] = rows[i]["text"]
+        copy, _ = make_copy(rows[i]["text"], rng)
+        docs[next_id] = copy
+        pairs.append((i, next_id, True))
+        next_id += 1
+        topics = rows[i].get("topics") or []
+        same = [j for t in topics for j in by_topic.get(t, []) if j != i and rows[j]["date"][:8] == rows[i]["date"][:8]]
+        for j in (rng.choice(same) if same else rng.randrange(len(rows)), rng.randrange(len(rows))):
+            if j != i:
+                docs[j] = rows[j]["text"]
+                pairs.append((i, j, False))
+    found = find_duplicates(docs.items(), config)
+    cluster = {a: c for a, (c, _) in found.items()}
+    tp = sum(1 for a, b, y in pairs if y and a in cluster and cluster.get(b) == cluster[a])
+    fp = sum(1 for a, b, y in pairs if not y and a in cluster and cluster.get(b) == cluster[a])
+    fn = sum(1 for a, b, y in pairs if y) - tp
+    return {"positive_pairs": sum(y for *_, y in pairs), "negative_pairs": sum(not y for *_, y in pairs),
+            **_prf(tp, fp, fn)}
+
+
+# -- the command ------------------------------------------------------------------------------------------------
+
+def build_ledger(db: Path, shared: Path, ids: list[str], workers: int | None = None) -> None:
+    """Ingest the corpus articles ``ids`` into ``db`` and link it."""
+    from ..store import Ledger
+    from .linker import run_links
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "corpus.jsonl"
+        with src.open("w", encoding="utf-8") as f:
+            for row in read_corpus(shared, set(ids)):
+                f.write(json.dumps(row) + "\n")
+        with Ledger.open(db) as ledger:
+            ledger.ingest([src], workers=workers)
+            run_links(ledger.conn)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m onrecord.links.evaluate", description=__doc__.split("\n")[0])
+    ap.add_argument("--db", type=Path, help="A ledger built from eval/links/corpus.json (built in a temp dir if absent)")
+    ap.add_argument("--shared", type=Path, default=SHARED)
+    ap.add_argument("--pairs", type=int, default=500, help="Near-duplicate positive pairs to construct")
+    ap.add_argument("--relink", action="store_true", help="Run `link` on --db before scoring")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    result: dict[str, Any] = {"duplicates": score_duplicates(args.shared, args.pairs)}
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.db
+        if db is None or not db.exists():
+            db = db or Path(tmp) / "eval.db"
+            build_ledger(db, args.shared, json.loads((GOLD / "corpus.json").read_text())["articles"])
+        conn = sqlite3.connect(db)
+        if args.relink:
+            from .linker import run_links
+
+            conn.isolation_level = None
+            run_links(conn)
+        result["speakers"] = score_speakers(conn, json.loads((GOLD / "speakers.json").read_text())["statements"])
+        result["denials"] = score_denials(conn, json.loads((GOLD / "denials.json").read_text())["statements"])
+        conn.close()
+    if args.json:
+        print(json.dumps(result, indent=2))
+    else:
+        for part, scores in result.items():
+            print(part)
+            for k, v in scores.items():
+                print(f"  {k}: {v}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

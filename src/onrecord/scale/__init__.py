@@ -1,0 +1,7 @@
+"""Scaling out: the ingest's per-article work mapped over input shards with Ray Data (the only module that imports ray)."""
+
+from __future__ import annotations
+
+from .ray_ingest import plan_shards, ray_ingest
+
+__all__ = ["plan_shards", "ray_ingest"]

@@ -1,0 +1,94 @@
+"""Read-only access to a ledger for the reading room: a small pool of ``mode=ro`` SQLite connections."""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+from ..errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+REQUIRED_TABLES = ("articles", "statements", "speakers", "statements_fts", "articles_fts")
+
+
+def connect_ro(path: str | Path) -> sqlite3.Connection:
+    """One read-only connection (SQLite URI ``mode=ro``, ``query_only``), usable from any thread."""
+    uri = f"file:{quote(str(Path(path).resolve()))}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=False, cached_statements=256)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA query_only = ON")
+    conn.execute("PRAGMA cache_size = -32768")  # 32 MiB page cache per connection
+    conn.execute("PRAGMA mmap_size = 268435456")
+    return conn
+
+
+class ReadOnlyPool:
+    """Up to ``size`` read-only connections to one ledger, handed out one per request."""
+
+    def __init__(self, path: str | Path, size: int = 8) -> None:
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise ConfigError(f"no ledger at {self.path}: build one with `onrecord ingest PATH --db {self.path}`")
+        self._free: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
+        self._size = size
+        self._opened = 0
+        self._check()
+
+    def _check(self) -> None:
+        try:
+            conn = connect_ro(self.path)
+        except sqlite3.Error as e:
+            raise ConfigError(f"cannot open {self.path} read-only: {e}") from e
+        try:
+            names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        except sqlite3.DatabaseError as e:
+            conn.close()
+            raise ConfigError(f"{self.path} is not an onrecord ledger: {e}") from e
+        missing = [t for t in REQUIRED_TABLES if t not in names]
+        if missing:
+            conn.close()
+            raise ConfigError(f"{self.path} is not an onrecord ledger (missing tables: {', '.join(missing)})")
+        self._free.put(conn)
+        self._opened = 1
+
+    @contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        try:
+            conn = self._free.get_nowait()
+        except queue.Empty:
+            conn = connect_ro(self.path)
+            self._opened += 1
+        try:
+            yield conn
+        finally:
+            if conn.in_transaction:
+                conn.rollback()
+            if self._free.qsize() < self._size:
+                self._free.put(conn)
+            else:
+                conn.close()
+
+    def generation(self) -> tuple[float, int, float, int]:
+        """Changes whenever the ledger file or its WAL changes: the key of anything cached from it."""
+        out: list[float | int] = []
+        for p in (self.path, Path(f"{self.path}-wal")):
+            try:
+                st = os.stat(p)
+                out += [st.st_mtime, st.st_size]
+            except FileNotFoundError:
+                out += [0.0, 0]
+        return (float(out[0]), int(out[1]), float(out[2]), int(out[3]))
+
+    def close(self) -> None:
+        while True:
+            try:
+                self._free.get_nowait().close()
+            except queue.Empty:
+                break

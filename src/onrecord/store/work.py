@@ -1,0 +1,103 @@
+"""What a worker process runs: read a file and/or extract an article, inside the per-article limits.
+
+Used by the local process pool and by the Ray path alike, so both give the same records.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from ..model import Article, ErrorRecord, Problem, Result
+from ..settings import Settings
+
+log = logging.getLogger(__name__)
+
+_settings: Settings | None = None
+
+
+class _Timeout(BaseException):
+    """Raised by the alarm; a BaseException so the engine's ``except Exception`` does not swallow it."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise ``_Timeout`` after ``seconds`` of wall-clock time (main thread only; elsewhere no limit)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise _Timeout()
+
+    old = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def init_worker(settings: Settings) -> None:
+    """Load the model once per process (a worker's first article then costs no more than the rest)."""
+    global _settings
+    _settings = settings
+    from .. import nlp
+
+    try:
+        nlp.load(settings.model, settings.numpy_gemm)
+    except Exception as e:  # reported per article by extract_one
+        log.warning("cannot load the model: %s", e)
+
+
+def extract_limited(article: Article, settings: Settings) -> Result:
+    """``api.extract_one`` with the size and time limits: over either, an ErrorRecord (stage ``extract``)."""
+    from ..api import extract_one
+
+    if len(article.text) > settings.max_text_chars:
+        return ErrorRecord(article.source, Problem(
+            "too_large", f"{len(article.text)} characters of text, over max_text_chars={settings.max_text_chars}"),
+            stage="extract")
+    try:
+        with time_limit(settings.article_timeout_s):
+            return extract_one(article, settings)
+    except _Timeout:
+        return ErrorRecord(article.source, Problem(
+            "timeout", f"extraction took over article_timeout_s={settings.article_timeout_s:g}"), stage="extract")
+
+
+def read_file(path: str, format: str | None, settings: Settings) -> Iterator[Article | ErrorRecord]:
+    """Every item the readers get from one file, a read that outlives the time limit ending in an error."""
+    from ..read import read_sources
+
+    it = iter(read_sources([path], format=format, as_is=False, settings=settings))
+    while True:
+        try:
+            with time_limit(settings.article_timeout_s):
+                item = next(it)
+        except StopIteration:
+            return
+        except _Timeout:
+            yield ErrorRecord(path, Problem("timeout", f"reading took over article_timeout_s="
+                                                       f"{settings.article_timeout_s:g}"), stage="read")
+            return
+        except Exception as e:  # a reader bug must not stop the batch
+            log.exception("reading %s failed", path)
+            yield ErrorRecord(path, Problem("read_failed", f"{type(e).__name__}: {e}"), stage="read")
+            return
+        yield item
+
+
+def work(task: tuple[Any, ...]) -> list[Result]:
+    """Run one task: ``("article", Article)`` or ``("file", path, format)``; returns its results in order."""
+    settings = _settings or Settings.load()
+    if task[0] == "article":
+        return [extract_limited(task[1], settings)]
+    _, path, format = task
+    return [item if isinstance(item, ErrorRecord) else extract_limited(item, settings)
+            for item in read_file(path, format, settings)]

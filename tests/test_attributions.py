@@ -1,0 +1,233 @@
+"""The attribution finder (extract/attributions.py): text -> [(kind, content, cue, source)].
+
+Texts are short fictional news sentences parsed with the real pipeline.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from onrecord.extract.attributions import find_attributions
+from onrecord.extract.parse import parse
+from onrecord.extract.types import Attribution
+from onrecord.model import Article
+from onrecord.settings import Settings
+
+SEED = Path(__file__).resolve().parents[1] / ".." / "shared" / "seed" / "000_cbc5cbe718c2ff54.txt"
+SETTINGS = Settings.load()
+
+
+def attributions(text: str) -> list[Attribution]:
+    return find_attributions(parse(Article(text=text)), SETTINGS)
+
+
+def summary(text: str) -> list[tuple[str, str, str | None, str | None]]:
+    return [(a.kind, a.content.text, a.cue.text if a.cue else None, a.source.text if a.source else None)
+            for a in attributions(text)]
+
+
+D, I, M = "direct", "indirect", "mixed"
+
+CASES = [
+    # -- direct: marks, layouts --------------------------------------------------------------
+    ('"We will rebuild the bridge before winter," Mayor Ana Ruiz said on Monday.',
+     [(D, "We will rebuild the bridge before winter", "said", "Mayor Ana Ruiz")]),
+    ("“The budget is balanced,” said Tom Keller, the city treasurer.",
+     [(D, "The budget is balanced", "said", "Tom Keller, the city treasurer")]),
+    ('Ruiz said: "Nobody will lose their job because of this."',
+     [(D, "Nobody will lose their job because of this.", "said", "Ruiz")]),
+    ("The minister said, “We don't negotiate with people who break their word.”",
+     [(D, "We don't negotiate with people who break their word.", "said", "The minister")]),
+    ("The spokesman said: «We are ready to talk.»", [(D, "We are ready to talk.", "said", "The spokesman")]),
+    ("The spokesman said: »We are ready to talk.«", [(D, "We are ready to talk.", "said", "The spokesman")]),
+    ("The mayor spoke briefly — \"We are not finished yet.\"",
+     [(D, "We are not finished yet.", "spoke", "The mayor")]),
+    ('"Enough," she said.', [(D, "Enough", "said", "she")]),
+    # apostrophes and nested single quotes inside the quotation
+    ("\"It's the '90s all over again, and rock 'n' roll isn't dead,\" said the singer.",
+     [(D, "It's the '90s all over again, and rock 'n' roll isn't dead", "said", "the singer")]),
+    ("\"The report said 'no risk' but the data showed otherwise,\" the engineer told the Herald.",
+     [(D, "The report said 'no risk' but the data showed otherwise", "told", "the engineer")]),
+    # a quotation of several sentences
+    ('"We tried everything. The river was faster than we were," Ruiz said.',
+     [(D, "We tried everything. The river was faster than we were", "said", "Ruiz")]),
+    # speaker inside the quotation: two statements sharing cue and source
+    ('"The water came at night," Ruiz said, "and nobody was ready for it."',
+     [(D, "The water came at night", "said", "Ruiz"), (D, "and nobody was ready for it.", "said", "Ruiz")]),
+    # two speakers in one paragraph
+    ('"Come back tomorrow," the clerk said, and Ruiz answered: "I will be here at nine."',
+     [(D, "Come back tomorrow", "said", "the clerk"), (D, "I will be here at nine.", "answered", "Ruiz")]),
+    ("Ruiz said she would run again. Keller, however, told reporters that he was retiring.",
+     [(I, "she would run again", "said", "Ruiz"), (I, "he was retiring", "told", "Keller")]),
+    # the quotation after "adding that" is its own direct statement
+    ('"Prices will rise," the analyst warned, adding that "buyers should act now."',
+     [(D, "Prices will rise", "warned", "the analyst"), (D, "buyers should act now.", "adding", "the analyst")]),
+    # speaker in the previous sentence or paragraph: a floating quote
+    ('"We tried everything," Ruiz said. "But the river was faster than we were."',
+     [(D, "We tried everything", "said", "Ruiz"), (D, "But the river was faster than we were.", None, None)]),
+    ('Ruiz spoke to reporters after the meeting.\n\n"We will not give up on this town. Every house will be rebuilt."',
+     [(D, "We will not give up on this town. Every house will be rebuilt.", None, None)]),
+    ('"Prices will rise," the analyst warned. "Buy now."',
+     [(D, "Prices will rise", "warned", "the analyst"), (D, "Buy now.", None, None)]),
+    # a quotation over two paragraphs
+    ('"The first part of my answer is simple.\n\n"The second part takes longer," said Ruiz.',
+     [(D, 'The first part of my answer is simple.\n\n"The second part takes longer', "said", "Ruiz")]),
+    # -- indirect ------------------------------------------------------------------------------
+    ("Keller said the council had approved the plan.", [(I, "the council had approved the plan", "said", "Keller")]),
+    ("Keller says that the council approved the plan last week.",
+     [(I, "the council approved the plan last week", "says", "Keller")]),
+    ("The factory will close in March, the company said.", [(I, "The factory will close in March", "said", "the company")]),
+    ("According to the fire department, three people were injured in the blaze.",
+     [(I, "three people were injured in the blaze", "According to", "the fire department")]),
+    ("Three people were injured in the blaze, according to the fire department.",
+     [(I, "Three people were injured in the blaze", "according to", "the fire department")]),
+    ("The company denied that it had misled investors.", [(I, "it had misled investors", "denied", "The company")]),
+    ("Keller denied the allegations.", [(I, "the allegations", "denied", "Keller")]),
+    ("Police warned that the roads would be icy overnight.",
+     [(I, "the roads would be icy overnight", "warned", "Police")]),
+    ("She added that the vote would take place on Friday.",
+     [(I, "the vote would take place on Friday", "added", "She")]),
+    ("The rebels' claim that they control the airport could not be verified.",
+     [(I, "they control the airport", "claim", "The rebels")]),
+    ("In a statement, the ministry said the talks had ended without agreement.",
+     [(I, "the talks had ended without agreement", "said", "the ministry")]),
+    ("The union reported, citing internal documents, that wages had fallen.",
+     [(I, "wages had fallen", "reported", "The union")]),
+    ("Local officials quoted by the Daily Ledger had said the dam was safe.",
+     [(I, "the dam was safe", "said", "Local officials")]),
+    ("Officials, who spoke on condition of anonymity, said the talks had failed.",
+     [(I, "the talks had failed", "said", "Officials")]),
+    ("The ministry's statement added that the border would stay closed.",
+     [(I, "the border would stay closed", "added", "The ministry's statement")]),
+    ("The film \"Blue Harbor\" opens Friday, the studio announced.",
+     [(I, 'The film "Blue Harbor" opens Friday', "announced", "the studio")]),
+    # -- mixed ---------------------------------------------------------------------------------
+    ('Keller said that while there was "real progress," the remaining issues "are serious."',
+     [(M, 'while there was "real progress," the remaining issues "are serious."', "said", "Keller")]),
+    ('According to the coach, the team is "tired but happy."',
+     [(M, 'the team is "tired but happy."', "According to", "the coach")]),
+    ('Ruiz, a former nurse, insisted the project was "on schedule and on budget."',
+     [(M, 'the project was "on schedule and on budget."', "insisted", "Ruiz, a former nurse")]),
+    # -- not statements ------------------------------------------------------------------------
+    ('The board approved the so-called "recovery plan" on Tuesday.', []),
+    ('He watched "Gone with the Wind" twice last year.', []),
+    ('A "friendly" match is planned.', []),
+    ("The band's \"farewell tour\" ended in Oslo.", []),
+    ("The mayor is said to be considering a run for governor.", []),
+    ("The army has so far refused to hold direct talks with the rebels.", []),
+    ("A spokesman talks with reporters in Riverton, January 5, 2019.", []),
+    ("It was reported that the talks had failed.", []),
+    ("Voters expected the results by midnight.", []),
+]
+
+
+@pytest.mark.parametrize("text, expected", CASES, ids=[c[0][:40] for c in CASES])
+def test_attributions(text: str, expected: list[tuple[str, str, str | None, str | None]]) -> None:
+    assert summary(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, flag",
+    [
+        ('The engineer said "the pumps were never tested and nobody checked them.', "unclosed_quote"),
+        ('"The water came at night," Ruiz said, "and nobody was ready for it."', "split_quote"),
+        ('"The first part is simple.\n\n"The second part is not," said Ruiz.', "multi_paragraph"),
+        ("The company denied that it had misled investors.", "denial"),
+        ("The talks, he said, will resume in March.", "interrupted"),
+    ],
+)
+def test_flags(text: str, flag: str) -> None:
+    atts = attributions(text)
+    assert atts and all(flag in a.flags for a in atts)
+
+
+def test_unclosed_quote_has_lower_confidence() -> None:
+    closed = attributions('The engineer said: "The pumps were never tested."')[0]
+    unclosed = attributions('The engineer said: "The pumps were never tested.')[0]
+    assert unclosed.kind == closed.kind == "direct"
+    assert unclosed.confidence < closed.confidence
+
+
+@pytest.mark.parametrize(
+    "text, key, value",
+    [
+        ("Local officials quoted by the Daily Ledger had said the dam was safe.", "via_mention", "the Daily Ledger"),
+        ("The factory will close in March, the Ledger reported, citing company sources.", "citing", "company sources"),
+        ('"It will close," a union source told the Ledger, quoting from a memo.', "quoting", "a memo"),
+        ('"It will close," a union source told the Ledger, quoting from a memo.', "addressee", "the Ledger"),
+    ],
+)
+def test_relays_in_extra(text: str, key: str, value: str) -> None:
+    (att,) = attributions(text)
+    span = att.extra[key]
+    assert span.text == value and text[span.start:span.end] == value
+
+
+def test_spans_and_heads_point_into_the_text() -> None:
+    text = 'Intro paragraph with nothing to say here.\n\n"We will win," Coach Lena Park told reporters on Sunday.'
+    (att,) = attributions(text)
+    for span in (att.content, att.cue, att.source):
+        assert span is not None and text[span.start:span.end] == span.text
+    assert att.paragraph == 1
+    parsed = parse(Article(text=text))
+    assert att.head_token(parsed, "source").text == "Park"
+    assert att.head_token(parsed, "cue").text == "told"
+
+
+def test_many_quote_marks_do_not_crash() -> None:
+    text = 'He said "yes. ' * 300
+    atts = attributions(text)
+    assert all(text[a.content.start:a.content.end] == a.content.text for a in atts)
+
+
+# -- the seed page -------------------------------------------------------------------------------
+
+def seed_body(raw: str) -> str:
+    """The article body of the seed page: from the first long sentence paragraph to the first
+    paragraph without closing punctuation (the page chrome before and after is dropped)."""
+    paras = [p.strip() for p in re.split(r"\n\s*\n", raw) if p.strip()]
+    out: list[str] = []
+    for p in paras:
+        ends = p.endswith((".", '."', ".”", "?", "!"))
+        if not out and not (ends and len(p.split()) >= 8):
+            continue
+        if not ends:
+            break
+        out.append(p)
+    return "\n\n".join(out)
+
+
+@pytest.mark.shared
+def test_seed_page() -> None:
+    if not SEED.exists():
+        pytest.skip(f"../shared/seed/000_cbc5cbe718c2ff54.txt not present: {SEED}")
+    text = seed_body(SEED.read_text("utf-8"))
+    atts = attributions(text)
+    assert [a.kind for a in atts] == [I, I, I, I, D, D, D, M, D, M, I, D, I]
+    assert [a.cue.text if a.cue else None for a in atts] == [
+        "says", "said", "said", "said", "said", "said", "adding", "said", "said", "added", "said", "told", "reported"]
+    sources = [a.source.text if a.source else "" for a in atts]
+    assert sources[2] == "he" and sources[3] == "He" and sources[5] == sources[6] == "he"
+    assert sources[9] == "The statement"
+    parsed = parse(Article(text=text))
+    for a in atts:
+        assert a.source is not None and a.rule == "syntactic"
+        head = a.head_token(parsed, "source")
+        assert head is not None and head.text in a.source.text
+        assert not a.content.text.startswith(("that ", '"')) and not a.content.text.endswith((",", " "))
+    # named sources come as written, with their role words but without relay clauses
+    assert sources[7].split()[-1] == sources[8]  # "<role> <first> <Surname>" then "<Surname>"
+    assert sources[10].endswith("sources") and "by" not in sources[10].split()
+    assert sources[11].startswith("a ") and sources[11].endswith(" source")
+    assert set(atts[10].extra) == {"via_mention"} and atts[10].extra["via_mention"].text == sources[12]
+    assert atts[12].extra["citing"].text.endswith("sources")
+    assert atts[11].extra["addressee"].text == sources[12]
+    # mixed statements carry their quoted fragments; the nested single quote stays inside
+    assert atts[7].content.text.count('"') == 4 and atts[9].content.text.count('"') == 2
+    assert "'" in atts[6].content.text
+    # the narration after the last statement yields nothing
+    last = parsed.paragraphs[-3].start
+    assert all(a.content.start < last for a in atts)

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+import pytest
+
+from onrecord.links.denials import Report, Said, link_stances, stance
+from onrecord.links.linker import run_links
+from onrecord.model import Article, Record, Speaker, Span, Statement
+from onrecord.store import Ledger
+
+
+@pytest.mark.parametrize("content, cue, lead, flags, expected", [
+    ("reports that a ceasefire had been agreed were not true", "said", "", (), "denial"),
+    ("the claims are baseless", "said", "", (), "denial"),
+    ("it had agreed to sell the unit", "denied", "", (), "denial"),
+    ("it had agreed to sell the unit", "", "The company denied that ", (), "denial"),
+    ("there was no truth to market rumours of a merger", "said", "", (), "denial"),
+    ("that story is completely fabricated", "told reporters", "", (), "denial"),
+    ("the talks went well", "said", "", ("denial",), "denial"),
+    ("it had received a bid", "confirmed", "", (), "confirmation"),
+    ("it had received a bid", "", "The company confirmed that ", (), "confirmation"),
+    ("the figures are true", "said", "", ("confirmation",), "confirmation"),
+    ("the talks were held in Oslo", "said", "", (), None),
+    ("it would reject the offer", "said", "", (), None),
+    ("he could not confirm the report", "said", "", (), None),
+    ("the company had no plans to sell the unit", "said", "", (), None),
+    ("the harbour would reopen on Monday", "said", "", (), None),
+])
+def test_stance(content, cue, lead, flags, expected):
+    assert stance(content, cue, flags=flags, lead=lead) == expected
+
+
+def test_rejected_reports_in_the_sentence_is_a_denial():
+    context = "The ministry on Friday rejected media reports that the border would close"
+    assert stance("the border would close", "rejected", context) == "denial"
+    assert stance("the border would close", "said", "The minister said") is None
+
+
+# -- linking ----------------------------------------------------------------------------------------------------
+
+def test_links_a_denial_to_the_statement_it_denies_across_articles():
+    said = [
+        Said(1, 10, "2024-02-01", "the Velmar refinery will be sold to Ostrava Energy next month", identity=1),
+        Said(2, 11, "2024-02-01", "quarterly output at the Velmar plant rose four percent", identity=2),
+        Said(3, 12, "2024-02-03", "reports that the Velmar refinery would be sold to Ostrava Energy were untrue",
+             identity=3),
+        Said(4, 13, "2024-02-02", "the harbour at Velmar froze over", identity=4),
+    ]
+    stances, links = link_stances(said)
+    assert stances == {3: "denial"}
+    assert [(k.statement_id, k.target_statement_id, k.relation) for k in links] == [(3, 1, "denies")]
+
+
+def test_time_window_and_same_speaker_are_respected():
+    said = [
+        Said(1, 10, "2023-01-01", "the Velmar refinery will be sold to Ostrava Energy", identity=1),
+        Said(2, 12, "2024-02-03", "reports that the Velmar refinery would be sold to Ostrava Energy were untrue",
+             identity=3),
+        Said(3, 13, "2024-02-01", "the Velmar refinery will be sold to Ostrava Energy", identity=3),
+    ]
+    _, links = link_stances(said)
+    assert links == []
+
+
+def test_copies_of_the_same_wire_story_are_not_targets():
+    said = [
+        Said(1, 10, "2024-02-03", "claims that Ostrava Energy will buy the Velmar refinery are baseless",
+             identity=1, dup=10),
+        Said(2, 11, "2024-02-03", "claims that Ostrava Energy will buy the Velmar refinery are baseless",
+             identity=2, dup=10),
+    ]
+    _, links = link_stances(said)
+    assert links == []
+
+
+def test_a_denied_report_without_a_statement_links_to_the_article():
+    said = [Said(1, 20, "2024-02-03", "reports that Ostrava Energy would buy the Velmar refinery were untrue")]
+    reports = [Report(19, "2024-02-02", "Ostrava Energy to buy Velmar refinery\nOstrava Energy plans to buy..."),
+               Report(18, "2024-02-02", "Harbour freezes\nThe harbour at Nordvik froze."),
+               Report(20, "2024-02-03", "Velmar sale denied")]
+    _, links = link_stances(said, reports)
+    assert [(k.target_statement_id, k.target_article_id) for k in links] == [(None, 19)]
+
+
+def test_confirmation_links_within_the_same_article():
+    said = [Said(1, 5, "2024-03-01", "the mayor will resign after the budget vote", identity=1),
+            Said(2, 5, "2024-03-01", "the mayor would resign after the vote on the budget", cue="confirmed",
+                 identity=2)]
+    stances, links = link_stances(said)
+    assert stances == {2: "confirmation"}
+    assert [(k.statement_id, k.target_statement_id, k.relation) for k in links] == [(2, 1, "confirms")]
+
+
+def _record(text: str, published: str, said: list[tuple[str, str, str, str]]) -> Record:
+    out = []
+    for content, cue, name, type_ in said:
+        i = text.index(content)
+        j = text.index(cue)
+        out.append(Statement("indirect", Span.of(text, i, i + len(content)), Span.of(text, j, j + len(cue)),
+                             Speaker(name, type_)))
+    return Record(Article(text=text, published=published), tuple(out))
+
+
+def test_denial_links_in_a_ledger():
+    with Ledger.open(":memory:") as ledger:
+        ledger.add(_record("Union leader Ada Brink said dock workers at Port Selden would strike on Monday.",
+                           "2024-04-01",
+                           [("dock workers at Port Selden would strike on Monday", "said", "Ada Brink", "person")]))
+        ledger.add(_record("The port authority denied that dock workers at Port Selden would strike. "
+                           "It said ferries were running.", "2024-04-02",
+                           [("dock workers at Port Selden would strike", "denied", "port authority", "organization"),
+                            ("ferries were running", "said", "port authority", "organization")]))
+        run_links(ledger.conn)
+        rows = ledger.conn.execute(
+            "SELECT s.content, t.content, l.relation FROM statement_links l JOIN statements s ON s.id = l.statement_id"
+            " JOIN statements t ON t.id = l.target_statement_id").fetchall()
+        assert [tuple(r) for r in rows] == [("dock workers at Port Selden would strike",
+                                             "dock workers at Port Selden would strike on Monday", "denies")]
+        stances = ledger.conn.execute("SELECT statement_id, stance FROM statement_stance").fetchall()
+        assert [tuple(r) for r in stances] == [(2, "denial")]

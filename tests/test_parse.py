@@ -1,0 +1,70 @@
+"""Paragraph splitting and the selective parse (extract/parse.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from onrecord.extract.parse import paragraph_bounds, parse
+from onrecord.model import Article
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("One.\n\nTwo.", ["One.", "Two."]),
+        ("  One.  \n \n\n  Two.\n", ["One.", "Two."]),
+        ("One.\r\n\r\nTwo.", ["One.", "Two."]),
+        ("Line one\nline two.\n\nNext.", ["Line one\nline two.", "Next."]),
+        ("", []),
+        ("\n\n  \n", []),
+    ],
+)
+def test_paragraph_bounds(text: str, expected: list[str]) -> None:
+    assert [text[a:b] for a, b in paragraph_bounds(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "paragraph, parsed",
+    [
+        ("The council met on Tuesday in Riverton.", False),
+        ("The mayor said the bridge would reopen.", True),
+        ('"We are done," she told them.', True),
+        ("Three people died, according to police.", True),
+        ("The ministry's statement was short.", True),
+        ("They watched «Les Enfants» again.", True),
+        ("The weather was cold and windy all week.", False),
+    ],
+)
+def test_only_paragraphs_that_can_attribute_are_parsed(paragraph: str, parsed: bool) -> None:
+    (p,) = parse(Article(text=paragraph)).paragraphs
+    assert p.parsed is parsed
+    assert p.doc.has_annotation("ENT_IOB")  # the entity recognizer always runs
+    assert list(p.doc.sents)  # sentence boundaries are always set
+    if parsed:
+        assert any(t.dep_ == "ROOT" for t in p.doc) and all(t.pos_ for t in p.doc)
+
+
+def test_offsets_are_exact_and_entities_everywhere() -> None:
+    text = ("  Anna Weber arrived in Berlin on Monday.\n\n\n"
+            "Weber said the talks in Paris had failed.\n\n"
+            "The train from Hamburg was late again.  ")
+    parsed = parse(Article(text=text))
+    assert [p.parsed for p in parsed.paragraphs] == [False, True, False]
+    for p in parsed.paragraphs:
+        assert text[p.start:p.end] == p.doc.text
+        for t in p.doc:
+            assert text[p.start + t.idx: p.start + t.idx + len(t.text)] == t.text
+        assert {e.label_ for e in p.doc.ents} & {"PERSON", "GPE"}
+    span = parsed.paragraphs[1].span(text, 0, 1)
+    assert span.text == "Weber" and text[span.start:span.end] == "Weber"
+
+
+def test_full_parses_everything() -> None:
+    text = "The council met on Tuesday.\n\nThe mayor said the bridge would reopen."
+    parsed = parse(Article(text=text), full=True)
+    assert all(p.parsed for p in parsed.paragraphs)
+    assert parsed.paragraphs[0].doc[1].lemma_ == "council"
+
+
+def test_empty_article() -> None:
+    assert parse(Article(text="   ")).paragraphs == []

@@ -1,0 +1,145 @@
+"""Source mentions -> speakers: names, roles, pronouns, organisations, outlets, anonymous sources, documents."""
+
+from __future__ import annotations
+
+import pytest
+
+from onrecord import nlp as nlp_mod
+from onrecord.extract.parse import parse
+from onrecord.extract.speakers import Discourse, quote_ranges, role_np, role_nouns
+from onrecord.model import Article
+
+from attr_builder import near
+
+CAPTION = "The United Nations envoy for Valdoria, Marta Keel, speaks to reporters in Port Sela, February 12, 2024"
+
+
+def speaker_of(text: str, mention: str, after: str | None = None, captions: tuple[str, ...] = ()):
+    """The speaker of the occurrence of ``mention`` nearest to ``after`` (or the last occurrence)."""
+    nlp = nlp_mod.load()
+    parsed = parse(Article(text=text, captions=captions), nlp)
+    disc = Discourse(parsed, (), [nlp(c) for c in captions])
+    anchor = near(text, after, near(text, after, near(text, mention, near(text, mention, _end(text))))) \
+        if after else near(text, mention, _end(text))
+    span = near(text, mention, anchor)
+    return disc.speaker(span)
+
+
+def _end(text: str):
+    from onrecord.model import Span
+    return Span.of(text, len(text), len(text))
+
+
+# text, mention, (name, type, role, affiliation)
+CASES = [
+    # pre-name role and affiliation
+    ("Northern Front spokesman Idris Halloran said the talks had failed.",
+     "Northern Front spokesman Idris Halloran", ("Idris Halloran", "person", "spokesman", "Northern Front")),
+    # surname -> the full name used earlier, with the role learned there
+    ("Northern Front spokesman Idris Halloran spoke on Monday.\n\nHalloran said the talks had failed.",
+     "Halloran", ("Idris Halloran", "person", "spokesman", "Northern Front")),
+    # appositive with and without "the"
+    ("Marta Keel, the United Nations envoy for Valdoria, said the talks were useful.",
+     "Marta Keel", ("Marta Keel", "person", "envoy for Valdoria", "United Nations")),
+    ("Marta Keel, United Nations envoy for Valdoria, said the talks were useful.",
+     "Marta Keel", ("Marta Keel", "person", "envoy for Valdoria", "United Nations")),
+    # role noun -> the person holding that role earlier in the article
+    ("Marta Keel, the United Nations envoy for Valdoria, arrived on Monday.\n\nThe envoy said the talks were useful.",
+     "The envoy", ("Marta Keel", "person", "envoy for Valdoria", "United Nations")),
+    # pronoun after two different men: the subject of the previous sentence, not the object
+    ("Tomas Brandt met Oskar Lind in Geneva on Monday. He said the talks had been useful.",
+     "He", ("Tomas Brandt", "person", None, None)),
+    # pronoun: the reporting subject, not the name inside the reported clause
+    ("Tomas Brandt said Oskar Lind had resigned.\n\nHe said the talks would continue.",
+     "He", ("Tomas Brandt", "person", None, None)),
+    # pronoun: never a name inside a quotation
+    ('"Oskar Lind cannot be trusted," Tomas Brandt said. He added that the talks would go on.',
+     "He", ("Tomas Brandt", "person", None, None)),
+    # she -> the woman, even when a man is the subject
+    ("Tomas Brandt met Anna Sorel in Geneva. She said the meeting had been useful.",
+     "She", ("Anna Sorel", "person", None, None)),
+    # he -> the man, even when a woman is the subject
+    ("Anna Sorel met Tomas Brandt in Geneva. He said the meeting had been useful.",
+     "He", ("Tomas Brandt", "person", None, None)),
+    # gender from honorifics
+    ("Mr. Olawale met Ms. Brandt on Monday. She said the talks had stalled.",
+     "She", ("Brandt", "person", None, None)),
+    # gender learned from an earlier pronoun
+    ("Kiri Vance reached Lisbon on Monday. She met Pavo Ilic there.\n\nPavo Ilic left early. She said the rebels had"
+     " signed.", "She", ("Kiri Vance", "person", None, None)),
+    # "they" -> an organisation
+    ("The Northern Front rejected the offer on Monday. They said the truce was a trap.",
+     "They", ("Northern Front", "organization", None, None)),
+    # anonymous sources, typed with their affiliation
+    ("A senior government official, who asked not to be named, told Reuters that the draft includes an exchange.",
+     "A senior government official", ("A senior government official", "anonymous", "senior official", "government")),
+    ("A Northern Front source said the draft includes a prisoner exchange.",
+     "A Northern Front source", ("A Northern Front source", "anonymous", None, "Northern Front")),
+    ("Unnamed Northern Front sources said the draft includes a prisoner exchange.",
+     "Unnamed Northern Front sources", ("Unnamed Northern Front sources", "anonymous", None, "Northern Front")),
+    ("Officials who asked not to be named said the plan was dead.",
+     "Officials", ("Officials", "anonymous", "Officials", None)),
+    ("A source close to the Northern Front said the plan was dead.",
+     "A source", ("A source close to the Northern Front", "anonymous", None, "Northern Front")),
+    # anonymous sources never become the named person with a similar role
+    ("Idris Halloran is a Northern Front official.\n\nAn official said the plan was dead.",
+     "An official", ("An official", "anonymous", "official", None)),
+    # organisations
+    ("According to the Interior Ministry, more than 12,000 people have left the city.",
+     "the Interior Ministry", ("Interior Ministry", "organization", None, None)),
+    ("The Interior Ministry opened an inquiry on Monday.\n\nThe ministry said the inquiry would take weeks.",
+     "The ministry", ("Interior Ministry", "organization", None, None)),
+    # outlets as sources
+    ("According to the AP, the ship sank on Monday.", "the AP", ("Associated Press", "outlet", None, None)),
+    ("Reuters reported that the ship sank on Monday.", "Reuters", ("Reuters", "outlet", None, None)),
+    # a document without an issuer in the mention
+    ("The report said the harbor would reopen.", "The report", ("report", "document", None, None)),
+]
+
+
+@pytest.mark.parametrize("text, mention, expected", CASES)
+def test_speaker(text: str, mention: str, expected: tuple) -> None:
+    sp = speaker_of(text, mention)
+    assert (sp.name, sp.type, sp.role, sp.affiliation) == expected
+    assert sp.mention is not None and sp.mention.text == mention
+
+
+def test_cataphora_through_caption() -> None:
+    text = ("The United Nations envoy for Valdoria says the talks made progress.\n\n"
+            "Marta Keel said on Monday that no deal had been reached.")
+    sp = speaker_of(text, "The United Nations envoy for Valdoria", captions=(CAPTION,))
+    assert (sp.name, sp.type, sp.role, sp.affiliation) == ("Marta Keel", "person", "envoy for Valdoria",
+                                                           "United Nations")
+
+
+def test_role_noun_without_holder_stays_a_description() -> None:
+    sp = speaker_of("The minister said the budget was final.", "The minister")
+    assert (sp.name, sp.type, sp.role) == ("The minister", "person", "minister")
+
+
+def test_document_with_possessive_issuer() -> None:
+    text = "Northern Front spokesman Idris Halloran spoke on Monday.\n\nHalloran's statement said the truce was over."
+    sp = speaker_of(text, "Halloran's statement")
+    assert (sp.name, sp.type, sp.issued_by, sp.affiliation) == ("statement", "document", "Idris Halloran",
+                                                                "Northern Front")
+
+
+@pytest.mark.parametrize("phrase, expected", [
+    ("U.S. special envoy for peace in Valdoria", ("special envoy for peace in Valdoria", "U.S.", "envoy")),
+    ("the Afghan Foreign Minister", ("Foreign Minister", "Afghan", "minister")),
+    ("spokesman for the Interior Ministry", ("spokesman", "Interior Ministry", "spokesman")),
+    ("the harbor and its ships", None),
+])
+def test_role_np(phrase: str, expected: tuple | None) -> None:
+    doc = nlp_mod.load()(phrase)
+    np = role_np(list(doc), role_nouns())
+    assert (None if np is None else (np.role, np.affiliation, np.head)) == expected
+
+
+@pytest.mark.parametrize("text, inside", [
+    ('He said "yes" and "no".', ["yes", "no"]),
+    ("“Curly” and «guillemets»", ["Curly", "guillemets"]),
+    ('"An unclosed quote runs on', ["An unclosed quote runs on"]),
+])
+def test_quote_ranges(text: str, inside: list[str]) -> None:
+    assert [text[a:b] for a, b in quote_ranges(text)] == inside

@@ -1,0 +1,98 @@
+"""The learned attribution tagger: BIO decoding, quote state, and the shipped model on sentences written here."""
+
+from __future__ import annotations
+
+import pytest
+
+from onrecord import nlp as nlp_mod
+from onrecord.extract.parse import parse
+from onrecord.extract.tagger import _quote_state, load_tagger, spans_from_bio
+from onrecord.model import Article
+
+
+@pytest.mark.parametrize(
+    "labels, expected",
+    [
+        (["B-S", "I-S", "B-C", "B-Q", "I-Q", "O"], [("S", 0, 2), ("C", 2, 3), ("Q", 3, 5)]),
+        (["O", "I-Q", "I-Q", "O"], [("Q", 1, 3)]),
+        (["B-Q", "B-Q", "I-C"], [("Q", 0, 1), ("Q", 1, 2), ("C", 2, 3)]),
+        (["B-S", "I-C", "I-C"], [("S", 0, 1), ("C", 1, 3)]),
+        (["O", "O"], []),
+    ],
+)
+def test_spans_from_bio(labels: list[str], expected: list[tuple[str, int, int]]) -> None:
+    assert spans_from_bio(labels) == expected
+
+
+@pytest.fixture(scope="module")
+def nlp():  # type: ignore[no-untyped-def]
+    return nlp_mod.load()
+
+
+@pytest.mark.parametrize(
+    "text, quoted",
+    [
+        ("He said “we will win” today.", ["we", "will", "win"]),
+        ('She said "no deal" again.', ["no", "deal"]),
+        ("The mayor’s office said nothing.", []),
+    ],
+)
+def test_quote_state(nlp, text: str, quoted: list[str]) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp(text)
+    assert [t.text for t, q in zip(doc, _quote_state(doc)) if q] == quoted
+
+
+def test_model_loads_offline() -> None:
+    tagger = load_tagger()
+    assert tagger.model_path.is_file()
+    assert "say" in tagger.cues
+    assert load_tagger() is tagger
+
+
+def _roles(parsed, labels):  # type: ignore[no-untyped-def]
+    doc = parsed.paragraphs[0].doc
+    return {role: [doc[i:j].text for r, i, j in spans_from_bio(labels) if r == role] for role in "SCQ"}
+
+
+@pytest.mark.parametrize(
+    "text, source, cue, content",
+    [
+        ("The minister said that the bridge would reopen.", "The minister", "said", "the bridge would reopen"),
+        ("“The deal is dead,” Senator Mara Velt told reporters on Tuesday.",
+         "Senator Mara Velt", "told", "The deal is dead"),
+        ("Officials in Dunmore believe the river will flood the lower town by spring.",
+         "Officials in Dunmore", "believe", "the river will flood the lower town by spring"),
+    ],
+)
+def test_tag_sentence(nlp, text: str, source: str, cue: str, content: str) -> None:  # type: ignore[no-untyped-def]
+    parsed = parse(Article(text=text), nlp)
+    labels = load_tagger().tag(parsed.paragraphs[0])
+    assert len(labels) == len(parsed.paragraphs[0].doc)
+    roles = _roles(parsed, labels)
+    assert roles["S"] == [source]
+    assert cue in roles["C"]
+    assert len(roles["Q"]) == 1 and content in roles["Q"][0]
+
+
+@pytest.mark.parametrize(
+    "text, kind, source, cue",
+    [
+        ("A short opening line.\n\nThe minister said that the bridge would reopen.", "indirect", "The minister", "said"),
+        ("Intro.\n\n“We will not pay for the wall,” said Orla Benn, the party’s treasurer.",
+         "direct", "Orla Benn, the party’s treasurer", "said"),
+    ],
+)
+def test_attributions_offsets(nlp, text: str, kind: str, source: str, cue: str) -> None:  # type: ignore[no-untyped-def]
+    parsed = parse(Article(text=text), nlp)
+    atts = load_tagger().attributions(parsed)
+    assert len(atts) == 1
+    a = atts[0]
+    assert a.rule == "tagger" and a.kind == kind and a.paragraph == 1
+    for span in (a.content, a.cue, a.source):
+        assert span is not None
+        assert text[span.start:span.end] == span.text
+    assert a.source is not None and a.source.text == source
+    assert a.cue is not None and a.cue.text == cue
+    assert a.cue_head is not None and parsed.paragraphs[1].doc[a.cue_head].text == cue
+    assert a.source_head is not None
+    assert 0.0 < a.confidence <= 1.0
