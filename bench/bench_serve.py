@@ -197,8 +197,11 @@ def requests_plan(meta: dict[str, Any], n: int, mix: str, seed: int = 11) -> lis
     return plan
 
 
-async def drive(url: str, plan: list[tuple[str, str, dict[str, Any]]], rate: float, max_in_flight: int) -> dict:
-    """Send ``plan`` at ``rate`` requests/s (open loop); latency runs from each request's scheduled time."""
+async def drive(url: str, plan: list[tuple[str, str, dict[str, Any]]], rate: float, max_in_flight: int,
+                grace_s: float = 10.0) -> dict:
+    """Send ``plan`` at ``rate`` requests/s (open loop); latency runs from each request's scheduled time.
+
+    Requests not answered ``grace_s`` after the last one was due are cancelled and reported as unfinished."""
     import httpx
 
     results: list[tuple[str, float, int]] = []
@@ -210,19 +213,28 @@ async def drive(url: str, plan: list[tuple[str, str, dict[str, Any]]], rate: flo
 
         async def one(i: int, kind: str, path: str, params: dict[str, Any]) -> None:
             scheduled = start + i / rate
-            await asyncio.sleep(max(0.0, scheduled - loop.time()))
-            async with sem:
-                try:
-                    r = await client.get(path, params=params)
-                    await r.aread()
-                    status = r.status_code
-                except httpx.HTTPError:
-                    status = 0
+            try:
+                await asyncio.sleep(max(0.0, scheduled - loop.time()))
+                async with sem:
+                    try:
+                        r = await client.get(path, params=params)
+                        await r.aread()
+                        status = r.status_code
+                    except httpx.HTTPError:
+                        status = 0
+            except asyncio.CancelledError:  # unfinished at the end: a failure, with the time it waited
+                results.append((kind, loop.time() - scheduled, -1))
+                raise
             results.append((kind, loop.time() - scheduled, status))
 
-        await asyncio.gather(*(one(i, *req) for i, req in enumerate(plan)))
+        tasks = [asyncio.ensure_future(one(i, *req)) for i, req in enumerate(plan)]
+        duration = len(plan) / rate
+        _, pending = await asyncio.wait(tasks, timeout=duration + grace_s + 0.2)
+        for t in pending:  # still queued or in flight at the end: counted as failures with their wait so far
+            t.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
         elapsed = loop.time() - start
-    return {"elapsed_s": elapsed, "results": results}
+    return {"elapsed_s": elapsed, "results": results, "unfinished": sum(1 for r in results if r[2] == -1)}
 
 
 def summarize(out: dict[str, Any]) -> dict[str, Any]:
@@ -232,14 +244,31 @@ def summarize(out: dict[str, Any]) -> dict[str, Any]:
         by.setdefault(kind, []).append(latency * 1000)
         if status != 200:
             errors[kind] = errors.get(kind, 0) + 1
-    summary: dict[str, Any] = {"requests": len(out["results"]), "elapsed_s": round(out["elapsed_s"], 2),
-                               "throughput_rps": round(len(out["results"]) / out["elapsed_s"], 1)}
+    ok = sum(1 for _, _, status in out["results"] if status == 200)
+    summary: dict[str, Any] = {"requests": len(out["results"]), "unfinished": out["unfinished"],
+                               "elapsed_s": round(out["elapsed_s"], 2),
+                               "throughput_rps": round(ok / out["elapsed_s"], 1)}
     for kind, ms in sorted(by.items()):
         a = np.array(ms)
         summary[kind] = {"n": len(ms), "errors": errors.get(kind, 0), "p50_ms": round(float(np.percentile(a, 50)), 1),
                          "p90_ms": round(float(np.percentile(a, 90)), 1),
                          "p99_ms": round(float(np.percentile(a, 99)), 1), "max_ms": round(float(a.max()), 1)}
     return summary
+
+
+def cpu_seconds(root: int) -> float:
+    """User + system CPU seconds of process ``root`` and its children (the uvicorn workers), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if pid == root or ppid == root:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
 
 
 def free_port() -> int:
@@ -249,16 +278,17 @@ def free_port() -> int:
 
 
 def start_server(db: Path, port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, "ONRECORD_SERVE_LEDGER": str(db), "PYTHONPATH": str(REPO / "src")}
+    env = {**os.environ, "ONRECORD_SERVE_LEDGER": str(db), "ONRECORD_SERVE_CACHE": f"{db}.cache",
+           "PYTHONPATH": str(REPO / "src")}
     cmd = [sys.executable, "-m", "uvicorn", "onrecord.serve.app:app_from_env", "--factory", "--host", "127.0.0.1",
            "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"]
     proc = subprocess.Popen(cmd, env=env, start_new_session=True)
     import httpx
 
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/statements", params={"limit": 1}, timeout=2).status_code == 200:
+        try:  # the speaker list waits for the per-speaker counts (built once per ledger state, then reused)
+            if httpx.get(f"http://127.0.0.1:{port}/api/speakers", params={"limit": 1}, timeout=600).status_code == 200:
                 return proc
         except httpx.HTTPError:
             time.sleep(0.2)
@@ -285,6 +315,12 @@ def main() -> None:
     if args.drive:
         meta = json.loads(meta_path.read_text())
         plan = requests_plan(meta, int(args.rate * args.duration), args.mix)
+        try:  # a cheaper event loop for the load process, when installed
+            import uvloop
+
+            uvloop.install()
+        except ImportError:
+            pass
         print(json.dumps(summarize(asyncio.run(drive(args.drive, plan, args.rate, args.max_in_flight)))))
         return
 
@@ -300,33 +336,43 @@ def main() -> None:
     meta_path.write_text(json.dumps(meta))
 
     port = free_port()
+    t0 = time.perf_counter()
     server = start_server(args.db, port, args.workers)
+    ready_s = time.perf_counter() - t0
     report: dict[str, Any] = {"statements": n_statements, "rate_rps": args.rate, "duration_s": args.duration,
-                              "workers": args.workers, "cpus": os.cpu_count(), "build_s": meta.get("build_s")}
+                              "workers": args.workers, "cpus": os.cpu_count(), "build_s": meta.get("build_s"),
+                              "server_ready_s": round(ready_s, 1), "load_average_before": os.getloadavg()[0]}
     try:
         mixes = ["search", "speaker", "both"] if args.mix == "all" else [args.mix]
         for mix in mixes:
             cmd = [sys.executable, __file__, "--db", str(args.db), "--drive", f"http://127.0.0.1:{port}",
                    "--rate", str(args.rate), "--duration", str(args.duration), "--mix", mix,
                    "--max-in-flight", str(args.max_in_flight)]
+            cpu0 = cpu_seconds(server.pid)
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=args.duration * 4 + 60)
             if done.returncode != 0:
                 raise SystemExit(done.stderr)
             report[mix] = json.loads(done.stdout.strip().splitlines()[-1])
+            served = report[mix]["requests"] - report[mix]["unfinished"]
+            report[mix]["server_cpu_ms_per_request"] = round((cpu_seconds(server.pid) - cpu0) * 1000 / max(1, served), 2)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
-    print(f"ledger: {n_statements:,} statements; {args.workers} uvicorn workers on {os.cpu_count()} CPUs; "
+    print(f"ledger: {n_statements:,} statements; server ready in {ready_s:.1f} s; load average before the run "
+          f"{report['load_average_before']:.1f}; after {os.getloadavg()[0]:.1f}")
+    print(f"{args.workers} uvicorn workers on {os.cpu_count()} CPUs; "
           f"open-loop {args.rate:g} req/s for {args.duration:g} s per mix; latency from scheduled send to last byte")
-    print(f"{'mix':8} {'kind':8} {'n':>6} {'err':>4} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'max ms':>8} {'req/s':>7}")
+    print(f"{'mix':8} {'kind':8} {'n':>6} {'err':>4} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'max ms':>8} "
+          f"{'ok req/s':>8} {'unfinished':>10} {'server CPU ms/req':>17}")
     for mix in (m for m in ("search", "speaker", "both") if m in report):
         r = report[mix]
         for kind in ("search", "speaker"):
             if kind in r:
                 k = r[kind]
                 print(f"{mix:8} {kind:8} {k['n']:6d} {k['errors']:4d} {k['p50_ms']:8.1f} {k['p90_ms']:8.1f} "
-                      f"{k['p99_ms']:8.1f} {k['max_ms']:8.1f} {r['throughput_rps']:7.1f}")
+                      f"{k['p99_ms']:8.1f} {k['max_ms']:8.1f} {r['throughput_rps']:8.1f} {r['unfinished']:10d} "
+                      f"{r['server_cpu_ms_per_request']:17.2f}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=2))

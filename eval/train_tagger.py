@@ -2,7 +2,7 @@
 
     python eval/train_tagger.py --data ../shared/data/polnear --out src/onrecord/models/tagger
 
-writes ``<out>.crfsuite`` (the CRF) and ``<out>.cues.txt`` (cue lemmas seen in training, a feature lexicon),
+writes ``<out>.crfsuite`` (the CRF) and ``<out>.cues.txt`` (cue words seen in training, a feature lexicon),
 then prints per-role P/R/F1 on dev (exact span match after trimming edge punctuation and quote marks;
 overlap = character Jaccard >= 0.5; one-to-one matching). The test split is never read.
 
@@ -253,6 +253,48 @@ def bio_spans(paras: list, labels: list[list[str]]) -> dict[str, list[tuple[int,
     return out
 
 
+def grouped_spans(tagger, golds: list[GoldArticle], paras: list[list]) -> list[dict[str, list[tuple[int, int]]]]:
+    """Role spans of the Attributions the tagger builds (content pieces without a cue included)."""
+    from onrecord.extract.types import Paragraph, Parsed
+    from onrecord.model import Article
+
+    out = []
+    for art, ps in zip(golds, paras):
+        parsed = Parsed(Article(text=art.text), [Paragraph(i, s, s + len(d.text), d) for i, (s, d) in enumerate(ps)])
+        roles: dict[str, set[tuple[int, int]]] = {r: set() for r in ROLES}
+        for a in tagger.attributions(parsed):
+            roles["Content"].add((a.content.start, a.content.end))
+            if a.cue:
+                roles["Cue"].add((a.cue.start, a.cue.end))
+            if a.source:
+                roles["Source"].add((a.source.start, a.source.end))
+        out.append({r: sorted(v) for r, v in roles.items()})
+    return out
+
+
+def harness_figures(tagger, data: Path) -> dict[str, float]:
+    """Dev F1 figures from ``onrecord.evaluation.polnear`` with the tagger as the whole system."""
+    from onrecord import nlp as nlp_mod
+    from onrecord.evaluation.brat import load_split
+    from onrecord.evaluation.polnear import evaluate, run_system
+    from onrecord.evaluation.scoring import PredStatement
+    from onrecord.extract.parse import parse
+    from onrecord.model import Article
+
+    nlp = nlp_mod.load()
+
+    def system(text: str) -> list[PredStatement]:
+        atts = tagger.attributions(parse(Article(text=text), nlp))
+        frag = (lambda s: ((s.start, s.end),) if s is not None else None)
+        return [PredStatement(a.kind, frag(a.content), frag(a.cue), frag(a.source), "tagger") for a in atts]
+
+    docs = list(load_split(data, "dev"))
+    ev, _ = evaluate(docs, run_system("tagger", system, docs))
+    out = {k: round(v, 4) for k, v in ev.figures().items()}
+    out["articles_per_s"] = round(ev.articles_per_s, 2)
+    return out
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -262,15 +304,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, required=True, help="model path prefix, e.g. src/onrecord/models/tagger")
     ap.add_argument("--cache", type=Path, default=Path("/tmp/onrecord_tagger"))
     ap.add_argument("--scheme", choices=("inner", "outer"), default="inner")
-    ap.add_argument("--c1", type=float, default=0.05)
-    ap.add_argument("--c2", type=float, default=0.01)
-    ap.add_argument("--iterations", type=int, default=150)
+    ap.add_argument("--algorithm", choices=("l2sgd", "lbfgs", "ap"), default="l2sgd",
+                    help="crfsuite training algorithm (l2sgd: L2-regularised SGD, few passes)")
+    ap.add_argument("--c1", type=float, default=0.05, help="L1 weight (lbfgs only)")
+    ap.add_argument("--c2", type=float, default=1.0, help="L2 weight (lbfgs, l2sgd)")
+    ap.add_argument("--iterations", type=int, default=15, help="passes (l2sgd, ap) or iterations (lbfgs)")
     ap.add_argument("--minfreq", type=float, default=2, help="drop features seen fewer times (keeps the model small)")
     ap.add_argument("--min-cue-count", type=int, default=3)
     ap.add_argument("--n-process", type=int, default=2)
     ap.add_argument("--score-only", action="store_true")
     ap.add_argument("--parse-only", action="store_true")
     ap.add_argument("--json", type=Path, help="also write the dev scores here")
+    ap.add_argument("--harness", action="store_true",
+                    help="also score with onrecord's PolNeAR harness (pipeline parse, attributions as statements)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
 
@@ -293,17 +339,17 @@ def main(argv: list[str] | None = None) -> int:
 
         t0 = time.time()
         labels = [gold_labels(a, ps, args.scheme) for a, ps in zip(train, train_paras)]
-        cue_lemmas: Counter[str] = Counter()
+        cue_words: Counter[str] = Counter()
         for ps, ls in zip(train_paras, labels):
             for (_, doc), labs in zip(ps, ls):
                 for t, lab in zip(doc, labs):
-                    if lab.endswith("-C") and t.pos_ in ("VERB", "NOUN", "ADJ", "ADP", "AUX"):
-                        cue_lemmas[t.lemma_.lower()] += 1
-        cues = sorted(w for w, c in cue_lemmas.items() if c >= args.min_cue_count)
+                    if lab.endswith("-C") and tg.coarse(t.tag_) in tg.CUE_CLASSES:
+                        cue_words[t.lower_] += 1
+        cues = sorted(w for w, c in cue_words.items() if c >= args.min_cue_count)
         model.parent.mkdir(parents=True, exist_ok=True)
         cues_path.write_text("\n".join(cues) + "\n", encoding="utf-8")
         lexicon = frozenset(cues)
-        trainer = pycrfsuite.Trainer(verbose=False)
+        trainer = pycrfsuite.Trainer(algorithm=args.algorithm, verbose=False)
         n_tok = 0
         for ps, ls in zip(train_paras, labels):
             for (_, doc), labs in zip(ps, ls):
@@ -312,8 +358,13 @@ def main(argv: list[str] | None = None) -> int:
                 trainer.append(tg.doc_features(doc, lexicon), labs)
                 n_tok += len(doc)
         log.info("features for %d tokens in %.0fs", n_tok, time.time() - t0)
-        trainer.set_params({"c1": args.c1, "c2": args.c2, "max_iterations": args.iterations,
-                            "feature.possible_transitions": True, "feature.minfreq": args.minfreq})
+        params: dict[str, object] = {"max_iterations": args.iterations, "feature.possible_transitions": True,
+                                     "feature.minfreq": args.minfreq}
+        if args.algorithm == "lbfgs":
+            params.update({"c1": args.c1, "c2": args.c2})
+        elif args.algorithm == "l2sgd":
+            params.update({"c2": args.c2})
+        trainer.set_params(params)
         t1 = time.time()
         trainer.train(str(model))
         log.info("trained in %.0fs: %s (%.1f MB)", time.time() - t1, model, model.stat().st_size / 1e6)
@@ -331,9 +382,12 @@ def main(argv: list[str] | None = None) -> int:
     dt = time.time() - t2
     res = score(dev, preds)
     res["_hull"] = score(dev, preds, hull=True)
+    res["_grouped"] = score(dev, grouped_spans(tagger, dev, dev_paras))
     res["_speed"] = {"tokens": n_tok, "seconds": round(dt, 2), "tokens_per_s": round(n_tok / dt)}
-    res["_params"] = {"scheme": args.scheme, "c1": args.c1, "c2": args.c2, "iterations": args.iterations,
+    res["_params"] = {"algorithm": args.algorithm, "scheme": args.scheme, "c1": args.c1, "c2": args.c2, "iterations": args.iterations,
                       "minfreq": args.minfreq}
+    if args.harness:
+        res["_harness"] = harness_figures(tagger, args.data)
     print(json.dumps(res, indent=1))
     if args.json:
         args.json.write_text(json.dumps(res, indent=1))

@@ -28,6 +28,8 @@ CASES = [
     ("Keel said at a news conference in Lisbon that the harbor would reopen.", "news_conference", None),
     ("Keel told a press conference that the harbor would reopen.", "news_conference", None),
     ("Keel told reporters that the harbor would reopen.", "reporters", None),
+    ("Keel told reporters at a news conference that the harbor would reopen.", "news_conference", None),
+    ("Keel told Reuters in a statement that the harbor would reopen.", "statement", "Reuters"),
     ("Keel told journalists in Lisbon that the harbor would reopen.", "reporters", None),
     ("Keel told Reuters that the harbor would reopen.", "interview", "Reuters"),
     ("Keel said in an interview with the BBC that the harbor would reopen.", "interview", "BBC"),

@@ -119,3 +119,20 @@ def test_self_check_on_the_real_files():
     same, worse = cofenet.self_check(segments)
     assert all(c.f1 == 1.0 and c.n_gold > 0 for c in same.roles.values())
     assert all(c.f1 < 1.0 for c in worse.roles.values())
+
+
+def test_cli_cofenet_json(tmp_path):
+    from click.testing import CliRunner
+
+    from onrecord.cli.main import cli
+
+    seg = {"tokens": ["The", "mayor", "said", "the", "pier", "would", "reopen", "."],
+           "labels": ["B-source", "I-source", "B-cue", "B-content", "I-content", "I-content", "I-content", "O"],
+           "id": "story_x1"}
+    path = tmp_path / "valid.txt"
+    path.write_text(json.dumps(seg) + "\n", "utf-8")
+    result = CliRunner().invoke(cli, ["eval", "cofenet", str(path), "--self-check", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["self_check"]["gold_vs_gold"]["content"]["f1"] == 1.0
+    assert out["results"]["onrecord"]["roles"]["cue"]["n_gold"] == 1

@@ -44,6 +44,9 @@ def test_quoted_mask_covers_the_marks():
         ("Mayor Ilse Brandt", "name"),
         ("Brandt, a harbour official,", "name"),
         ("a harbour official", "nominal"),
+        ("Okafor", "name"),
+        ("The Post", "name"),
+        ("Senate Democrats", "name"),
         ("the ferry company's spokeswoman", "nominal"),
     ],
 )

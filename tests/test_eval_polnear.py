@@ -118,3 +118,15 @@ def test_split_quote_scores_as_one_relation():
     raw, _ = evaluate([doc], run_system("r", lambda t: halves, [doc], merge=False))
     assert merged.figures()["content.exact"] == 1.0
     assert raw.figures()["content.exact"] == 0.0 and raw.roles["cue"]["exact"].total.n_pred == 1
+
+
+def test_interrupted_content_loses_its_own_cue_and_mention():
+    from onrecord.evaluation.polnear import from_statement
+    from onrecord.model import Span, Speaker, Statement
+    from onrecord.evaluation.spans import text_of, trim
+
+    text = "But to prevent problems, he said, officials should be vigilant."
+    st = Statement("indirect", Span.of(text, 0, 62), Span.of(text, 28, 32), Speaker("Ola Berg", "person", Span.of(text, 25, 27)))
+    pred = from_statement(st)
+    assert text_of(text, trim(text, pred.content), "|") == "But to prevent problems|officials should be vigilant"
+    assert pred.cue == ((28, 32),) and pred.source == ((25, 27),)

@@ -45,3 +45,19 @@ def test_intersection_and_jaccard(x, y, inter, jac):
 
 def test_frags_of_sorts_and_drops_empty():
     assert frags_of([("7", "9"), (1, 3), (4, 4)]) == ((1, 3), (7, 9))
+
+
+@pytest.mark.parametrize(
+    "x, cut, expected",
+    [
+        (((0, 30),), ((10, 15),), ((0, 10), (15, 30))),
+        (((0, 30),), ((10, 15), (20, 22)), ((0, 10), (15, 20), (22, 30))),
+        (((0, 30),), ((40, 45),), ((0, 30),)),
+        (((0, 10), (20, 30)), ((5, 25),), ((0, 5), (25, 30))),
+        (((0, 10),), ((0, 10),), ()),
+    ],
+)
+def test_subtract(x, cut, expected):
+    from onrecord.evaluation.spans import subtract
+
+    assert subtract(x, cut) == expected

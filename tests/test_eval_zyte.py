@@ -56,3 +56,20 @@ def test_trafilatura_reproduces_the_published_figure():
     run = zyte.run_extractor("trafilatura", zyte.trafilatura_extractor(), pages, bootstrap=10)
     assert run.metrics.pages == 181
     assert run.metrics.f1 == pytest.approx(0.960, abs=0.005)
+
+
+def test_cli_zyte_json(tmp_path):
+    from click.testing import CliRunner
+
+    from onrecord.cli.main import cli
+
+    body = " ".join(f"The harbour ferry number {i} sails at dawn and returns at dusk." for i in range(30))
+    html = f"<html><head><title>Ferry</title></head><body><article><p>{body}</p></article></body></html>"
+    (tmp_path / "html").mkdir()
+    (tmp_path / "html" / "p1.html.gz").write_bytes(gzip.compress(html.encode()))
+    (tmp_path / "ground-truth.json").write_text(json.dumps({"p1": {"articleBody": body, "url": None}}))
+    result = CliRunner().invoke(cli, ["eval", "zyte", str(tmp_path), "--bootstrap", "10", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    runs = {r["name"]: r for r in json.loads(result.stdout)["results"]}
+    assert set(runs) == {"onrecord", "trafilatura (default)"}
+    assert runs["trafilatura (default)"]["f1"] > 0.9

@@ -225,3 +225,27 @@ def test_killed_at_random_moments_then_resumed_equals_a_clean_run(tmp_path: Path
         proc.communicate()
     assert cli_ingest(corpus, db, "--workers", "0").returncode == 0
     assert ledger_dump(db) == expected
+
+
+def stuck_on_b(task):
+    """A worker function that never returns for the article whose text mentions 'stuck' (and ignores alarms)."""
+    if task[0] == "article" and "stuck" in task[1].text:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        time.sleep(3600)
+    from onrecord.model import Record
+
+    return [Record(task[1])]
+
+
+def test_a_stuck_worker_is_replaced_and_its_item_is_a_timeout(tmp_path: Path):
+    from onrecord.store.ingest import Executor, Task
+
+    articles = [Article(f"Story {i} {'stuck' if i == 1 else 'fine'} body.", source=f"s{i}") for i in range(4)]
+    executor = Executor(1, Settings.load(), fn=stuck_on_b, hard_limit=3.0)
+    try:
+        done = list(executor.ordered(iter(Task("p", f"p#{i}", work=("article", a)) for i, a in enumerate(articles))))
+    finally:
+        executor.close()
+    got = [(t.key, type(t.results[0]).__name__) for t in done]
+    assert got == [("p#0", "Record"), ("p#1", "ErrorRecord"), ("p#2", "Record"), ("p#3", "Record")]
+    assert done[1].results[0].error.code == "timeout"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from onrecord.extract.parse import paragraph_bounds, parse
+from onrecord.extract.parse import paragraph_bounds, parse, parse_many
 from onrecord.model import Article
 
 
@@ -68,3 +68,17 @@ def test_full_parses_everything() -> None:
 
 def test_empty_article() -> None:
     assert parse(Article(text="   ")).paragraphs == []
+
+
+def test_parse_many_matches_parse() -> None:
+    texts = ["The council met on Tuesday.\n\nThe mayor said the bridge would reopen.",
+             '"We are done," she told them.',
+             "Weber arrived in Berlin.\n\nShe warned that the talks could fail."]
+    batched = list(parse_many((Article(text=t) for t in texts), batch_chars=50))
+    assert [p.text for p in batched] == texts
+    for many, text in zip(batched, texts):
+        one = parse(Article(text=text))
+        assert [(p.start, p.end, p.parsed) for p in many.paragraphs] == [(p.start, p.end, p.parsed) for p in one.paragraphs]
+        for a, b in zip(many.paragraphs, one.paragraphs):
+            assert [(t.text, t.tag_, t.dep_, t.head.i, t.ent_type_) for t in a.doc] == \
+                   [(t.text, t.tag_, t.dep_, t.head.i, t.ent_type_) for t in b.doc]

@@ -107,3 +107,27 @@ def test_zyte_benchmark_f1():
             tp, fp, fn = tp + t / s, fp + f / s, fn + n / s
     p, r = tp / (tp + fp), tp / (tp + fn)
     assert 2 * p * r / (p + r) >= 0.96
+
+
+@pytest.mark.parametrize("big, huge", [(1_000, 10**9), (1_000, 2_000)])
+def test_large_page_paths(monkeypatch, big, huge):
+    """Pages over the size thresholds (made small here) keep their body and metadata."""
+    import onrecord.read.html as html
+
+    monkeypatch.setattr(html, "_BIG_PAGE_CHARS", big)
+    monkeypatch.setattr(html, "_HUGE_PAGE_CHARS", huge)
+    page = PAGE.read_text("utf-8").replace("<head>", "<head><script>" + "var x = 1;" * 500 + "</script>")
+    a = article_from_html(page)
+    assert a.title == "Ferry Strike Ends After Deal" and a.published == "2023-06-14"
+    assert a.text.startswith("The ferry workers' union in Port Sela ended a nine-day strike")
+    assert a.text.endswith("next week, Brek said.")
+    assert "var x" not in a.text and "Home" not in a.text
+
+
+def test_figure_captions_stay_out_of_the_body():
+    fig = "<figure><img src='a.jpg'><figcaption>The old bridge in Port Sela, May 2, 2021. REUTERS/Ana Lobo" \
+          "</figcaption></figure>"
+    a = article_from_html(_page(fig + FILLER * 3))
+    assert a.captions == ("The old bridge in Port Sela, May 2, 2021. REUTERS/Ana Lobo",)
+    assert "old bridge in Port Sela" not in a.text
+    assert a.date_hint is None if a.published else a.date_hint == "2021-05-02"

@@ -8,6 +8,7 @@ from onrecord.read.meta import (
     blurb_outlet,
     byline,
     caption,
+    copyright_outlet,
     credit_line,
     date_line,
     dateline_outlet,
@@ -133,3 +134,17 @@ def test_dateline_outlet(text, expected):
 )
 def test_blurb_outlet(text, expected):
     assert blurb_outlet(text) == expected
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("© 2023 The Sela Courier. All rights reserved.", "The Sela Courier"),
+        ("Copyright 2019-2024 Harbor Media Group", "Harbor Media Group"),
+        ("Copyright (c) 2021 Reuters. Click for restrictions.", "Reuters"),
+        ("Copyright law changes in 2023 were debated", None),
+        ("The 2023 Harbor Festival", None),
+    ],
+)
+def test_copyright_outlet(line, expected):
+    assert copyright_outlet(line) == expected

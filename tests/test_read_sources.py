@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from onrecord.model import Article, ErrorRecord
-from onrecord.read import read_sources
+from onrecord.errors import InputError
+from onrecord.model import Article, ErrorRecord, RawInput
+from onrecord.read import read_input, read_sources
+from onrecord.settings import Settings
 from onrecord.read.sources import format_of_name, sniff, walk
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -116,3 +118,56 @@ def test_mixed_batch_keeps_order(tmp_path):
     out = list(read_sources([str(tmp_path / "missing.html"), str(good), str(tmp_path / "missing2.txt")]))
     assert [type(o).__name__ for o in out] == ["ErrorRecord", "Article", "ErrorRecord"]
     assert all(isinstance(o, Article) or o.error.code == "not_found" for o in out)
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (RawInput("p.html", PAGE, "html"), "Ferry Strike Ends After Deal"),
+        (RawInput("p", PAGE, None), "Ferry Strike Ends After Deal"),
+        (RawInput("t", TEXT.decode(), "text"), "Mayor Promises New Bridge Before Winter"),
+        (RawInput("j:1", '{"text": "The port reopened on Thursday, officials said.", "title": "T"}', "jsonl"), "T"),
+    ],
+)
+def test_read_input(raw, expected):
+    assert read_input(raw, Settings.load()).title == expected
+
+
+@pytest.mark.parametrize(
+    "raw, code",
+    [
+        (RawInput("e", b"", None), "empty"),
+        (RawInput("big", b"x" * 2000, "text"), "too_large"),
+        (RawInput("w", b"WARC/1.0\r\n", "warc"), "unsupported"),
+    ],
+)
+def test_read_input_errors(raw, code):
+    with pytest.raises(InputError) as e:
+        read_input(raw, Settings.load().with_(max_input_bytes=1000))
+    assert e.value.code == code
+
+
+def test_an_unexpected_failure_is_an_error_record(monkeypatch):
+    import onrecord.read as read
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(read, "article_from_html", broken)
+    out = read.convert(RawInput("p.html", PAGE, "html"), Settings.load())
+    assert isinstance(out, ErrorRecord) and out.error.code == "read_failed" and "boom" in out.error.message
+
+
+def test_warc_is_handed_to_the_warc_reader(tmp_path):
+    pytest.importorskip("warcio", reason="the warc extra is not installed")
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path = tmp_path / "crawl.warc.gz"
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record("https://courier.example/x", "response",
+                                                      payload=io.BytesIO(PAGE), http_headers=headers))
+    (a,) = read_sources([str(path)])
+    assert isinstance(a, Article) and a.title == "Ferry Strike Ends After Deal"

@@ -58,7 +58,7 @@ def test_bundled_example():
         ("wire_dateline.txt", "Harbor Council Approves Budget After Long Standoff", "2023-03-12",
          ("Nadia Fenwick", "Ollie Brandt"), ("Nadia Fenwick", "Reuters"), "Reuters",
          "PORT SELA, March 11 (Reuters) - The harbor council", "keep pushing for changes."),
-        ("blog_related.txt", "Mayor Promises New Bridge Before Winter", "2022-10-05", (), (), None,
+        ("blog_related.txt", "Mayor Promises New Bridge Before Winter", "2022-10-05", (), (), "Lindholm Weekly",
          "The mayor of Lindholm said on Wednesday", "the old bridge for years."),
         ("wrapped.txt", "Fishermen Return To Port After Storm Warning", None, (), ("AFP",), None,
          "The coast guard of Marisol said on Friday that all fishing boats had returned to port after",
@@ -98,6 +98,19 @@ def test_scraped_fixtures(name, title, published, authors, credits, outlet, firs
           "Residents cheered.",
           "Shops near the harbor said they expected a busy season this year after two quiet summers in a row on "
           "the waterfront here."]),
+        # paragraphs marked by indenting, the first line cut short
+        ("Harbor Corp is not under\n"
+         "pressure to act quickly on its offering and would do well to\n"
+         "delay it because of the stock's recent poor showing, analysts said.\n"
+         "    Some analysts said they have recommended the company delay\n"
+         "its offering, which has yet to be approved by the regulator.\n"
+         "    The stock fell this week, along with other harbor issues, on\n"
+         "news that the port has suspended payments.",
+         ["Harbor Corp is not under pressure to act quickly on its offering and would do well to delay it because "
+          "of the stock's recent poor showing, analysts said.",
+          "Some analysts said they have recommended the company delay its offering, which has yet to be approved "
+          "by the regulator.",
+          "The stock fell this week, along with other harbor issues, on news that the port has suspended payments."]),
     ],
 )
 def test_paragraphs(text, expected):
@@ -188,3 +201,23 @@ def test_as_is_keeps_text_exactly(text):
     a = article_as_is(text, source="t.txt")
     assert a.text == text
     assert a.title is None and a.credits == ()
+
+
+@pytest.mark.parametrize(
+    "line, kept",
+    [
+        ("Watchdog Warns Of Harbor Pollution", True),
+        ("Search For Survivors Goes On", True),
+        ("Copyright Law Changes Debated", True),
+        ("Watch: the bridge opening", False),
+        ("Copyright 2023 The Sela Courier. All rights reserved.", False),
+        ("© 2021 Courier Media", False),
+        ("Accept all cookies", False),
+        ("We use cookies to improve your experience on our site. By continuing to browse you agree to our policy.",
+         False),
+    ],
+)
+def test_chrome_prefixes_match_whole_words(line, kept):
+    body = "The new bridge opened on Monday, the city said in a statement to the press."
+    a = article_from_text(f"{body}\n\n{line}\n\n{body.replace('Monday', 'Tuesday')}")
+    assert (line in a.text) is kept

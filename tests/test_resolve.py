@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+
+from onrecord.model import SPEAKER_TYPES
 
 from attr_builder import Spec, resolved
 
@@ -120,3 +124,9 @@ def test_statements_come_back_in_input_order() -> None:
              Spec("indirect", "the talks were useful", "said", "Keel")]
     sts, _ = resolved(text, specs, published=PUB)
     assert [s.content.text for s in sts] == ["the truce was over", "the talks were useful"]
+
+
+def test_schema_documents_every_speaker_type_flag_and_problem_code() -> None:
+    schema = (Path(__file__).resolve().parents[1] / "docs" / "schema.md").read_text("utf-8")
+    codes = ["year_inferred", "date_unknown", "denial", "confirmation", "speaker_unresolved", "approximate_date"]
+    assert all(f"`{c}`" in schema for c in [*SPEAKER_TYPES, *codes])

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import sqlite3
+import subprocess
+import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -11,6 +16,7 @@ import pytest
 pytest.importorskip("fastapi")
 pytest.importorskip("httpx")
 
+import httpx  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 
 from onrecord.errors import ConfigError  # noqa: E402
@@ -367,3 +373,107 @@ def test_speaker_page_embeds_chart_data_as_json(client: TestClient) -> None:
     page = client.get("/speakers/1").text
     assert page.count('class="chart-data"') == 2
     assert '"labels": ["2019-02", "2019-03", "2019-04", "2019-05", "2019-06", "2019-07", "2019-08"]' in page
+
+
+# -- counting and the speaker side file --------------------------------------------------------------------------
+
+def test_facets_of_a_large_full_text_match_are_sampled(ledger: Path) -> None:
+    from onrecord.serve import queries
+    from onrecord.serve.db import connect_ro
+
+    conn = connect_ro(ledger)
+    full = queries.search_statements(conn, queries.Filters(q="ceasefire"))
+    sampled = queries.search_statements(conn, queries.Filters(q="ceasefire"), facet_sample=2)
+    conn.close()
+    assert sampled["total"] == full["total"] > 2  # the total stays exact: it comes from the index
+    assert sampled["facets_sampled"] is True and full["facets_sampled"] is False
+    assert sum(f["count"] for f in sampled["facets"]["kind"]) == 2
+    assert [it["id"] for it in sampled["items"]] == [it["id"] for it in full["items"]]
+
+
+def test_speaker_counts_follow_the_ledger(tmp_path: Path) -> None:
+    from onrecord.model import Article, Record, Speaker, Span, Statement
+    from onrecord.serve.aggregates import SpeakerCounts
+    from onrecord.store import Ledger
+
+    path = build_ledger(tmp_path / "l.db")
+    counts = SpeakerCounts(ReadOnlyPool(path), tmp_path / "cache", min_rebuild_s=0)
+    first = counts.ensure()
+    names = {r[0] for r in counts.connection().execute("SELECT name FROM groups")}
+    assert "Zed Newcomer" not in names
+    text = "Zed Newcomer said the vote was fair."
+    st = Statement("indirect", Span.of(text, 18, 35), Span.of(text, 13, 17),
+                   Speaker("Zed Newcomer", "person", Span.of(text, 0, 12)), date="2021-01-01")
+    with Ledger.open(path) as ledger, ledger.transaction():
+        ledger.add(Record(Article(text=text, title="Vote", published="2021-01-01"), (st,)))
+    assert counts.ensure() == first  # the old counts answer while the new ones are built
+    deadline = time.monotonic() + 30
+    while counts.ensure() == first and time.monotonic() < deadline:
+        time.sleep(0.05)
+    names = {r[0] for r in counts.connection().execute("SELECT name FROM groups")}
+    assert "Zed Newcomer" in names
+    assert not first.exists()  # the stale file is gone
+
+
+# -- the command --------------------------------------------------------------------------------------------------
+
+def test_serve_command_needs_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    from onrecord.cli.serve_cmd import _require_extra
+    from onrecord.errors import MissingExtra
+
+    monkeypatch.setitem(sys.modules, "uvicorn", None)
+    with pytest.raises(MissingExtra, match=r"onrecord\[serve\]"):
+        _require_extra()
+
+
+@pytest.mark.parametrize("content, message", [(b"plain text, not SQLite" * 100, "not an onrecord ledger"),
+                                              (b"", "not an onrecord ledger")])
+def test_serve_command_refuses_a_non_ledger(tmp_path: Path, content: bytes, message: str) -> None:
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(content)
+    done = subprocess.run([sys.executable, "-m", "onrecord.cli.main", "serve", str(bad), "--port", "0"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert message in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+def test_serve_command_serves_read_only_on_loopback(ledger: Path, tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg")}
+    proc = subprocess.Popen([sys.executable, "-m", "onrecord.cli.main", "serve", str(ledger), "--port", str(port)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        body = None
+        while time.monotonic() < deadline and body is None:
+            try:
+                body = httpx.get(f"http://127.0.0.1:{port}/api/statements", params={"q": "hold"}, timeout=5).json()
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        assert body is not None, "the server did not answer"
+        assert {it["content"] for it in body["items"]} == {"the ceasefire would hold", "It will hold,"}
+        assert httpx.get(f"http://127.0.0.1:{port}/api/speakers", timeout=30).json()["items"][0]["name"] == "Marta Quill"
+        assert httpx.delete(f"http://127.0.0.1:{port}/api/statements", timeout=5).status_code == 405
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.mark.parametrize("path, needle", [
+    ("/", "no statements yet"),
+    ("/speakers", "no speakers yet"),
+    ("/story?q=anything", "No article matches"),
+    ("/api/statements", '"total":0'),
+    ("/api/speakers", '"total":0'),
+])
+def test_empty_ledger(tmp_path: Path, path: str, needle: str) -> None:
+    from onrecord.store import Ledger
+
+    Ledger.open(tmp_path / "empty.db").close()
+    with TestClient(create_app(tmp_path / "empty.db", cache_dir=tmp_path / "cache")) as c:
+        r = c.get(path)
+    assert r.status_code == 200
+    assert needle in r.text

@@ -6,7 +6,8 @@ import pytest
 
 from onrecord import nlp as nlp_mod
 from onrecord.extract.parse import parse
-from onrecord.extract.speakers import Discourse, quote_ranges, role_np, role_nouns
+from onrecord.extract.mentions import quote_ranges, role_np, role_nouns
+from onrecord.extract.speakers import Discourse
 from onrecord.model import Article
 
 from attr_builder import near
@@ -70,20 +71,22 @@ CASES = [
     # "they" -> an organisation
     ("The Northern Front rejected the offer on Monday. They said the truce was a trap.",
      "They", ("Northern Front", "organization", None, None)),
+    ("The researchers mapped the coast of Valdoria. They said the ice had melted.",
+     "They", ("researchers", "organization", None, None)),
     # anonymous sources, typed with their affiliation
     ("A senior government official, who asked not to be named, told Reuters that the draft includes an exchange.",
-     "A senior government official", ("A senior government official", "anonymous", "senior official", "government")),
+     "A senior government official", ("a senior government official", "anonymous", "senior official", "government")),
     ("A Northern Front source said the draft includes a prisoner exchange.",
-     "A Northern Front source", ("A Northern Front source", "anonymous", None, "Northern Front")),
+     "A Northern Front source", ("a Northern Front source", "anonymous", None, "Northern Front")),
     ("Unnamed Northern Front sources said the draft includes a prisoner exchange.",
-     "Unnamed Northern Front sources", ("Unnamed Northern Front sources", "anonymous", None, "Northern Front")),
+     "Unnamed Northern Front sources", ("unnamed Northern Front sources", "anonymous", None, "Northern Front")),
     ("Officials who asked not to be named said the plan was dead.",
      "Officials", ("Officials", "anonymous", "Officials", None)),
     ("A source close to the Northern Front said the plan was dead.",
-     "A source", ("A source close to the Northern Front", "anonymous", None, "Northern Front")),
+     "A source", ("a source close to the Northern Front", "anonymous", None, "Northern Front")),
     # anonymous sources never become the named person with a similar role
     ("Idris Halloran is a Northern Front official.\n\nAn official said the plan was dead.",
-     "An official", ("An official", "anonymous", "official", None)),
+     "An official", ("an official", "anonymous", "official", None)),
     # organisations
     ("According to the Interior Ministry, more than 12,000 people have left the city.",
      "the Interior Ministry", ("Interior Ministry", "organization", None, None)),
@@ -92,6 +95,20 @@ CASES = [
     # outlets as sources
     ("According to the AP, the ship sank on Monday.", "the AP", ("Associated Press", "outlet", None, None)),
     ("Reuters reported that the ship sank on Monday.", "Reuters", ("Reuters", "outlet", None, None)),
+    ("Norvik Shipping Ltd lost two vessels last year.\n\nThe company said it would appeal the ruling.",
+     "The company", ("Norvik Shipping Ltd", "organization", None, None)),
+    ("The Valdoria Daily News reported that the harbor would reopen.", "The Valdoria Daily News",
+     ("Valdoria Daily News", "outlet", None, None)),
+    # a relative pronoun stands for the noun its clause hangs on
+    ("Halvard Brix, who chairs the port board, said the harbor would reopen.", "who",
+     ("Halvard Brix", "person", None, None)),
+    # a title with the name in apposition is the named person
+    ("A Valdorian foreign ministry spokesperson, Lena Ortiz, said the harbor would reopen.",
+     "A Valdorian foreign ministry spokesperson, Lena Ortiz",
+     ("Lena Ortiz", "person", "foreign ministry spokesperson", "Valdorian")),
+    # the object of "speaking to" is not who "he" is
+    ("Tomas Brandt arrived on Monday. Speaking to Oskar Lind of the Valdoria Times, he said the harbor would reopen.",
+     "he", ("Tomas Brandt", "person", None, None)),
     # a document without an issuer in the mention
     ("The report said the harbor would reopen.", "The report", ("report", "document", None, None)),
 ]
@@ -114,7 +131,7 @@ def test_cataphora_through_caption() -> None:
 
 def test_role_noun_without_holder_stays_a_description() -> None:
     sp = speaker_of("The minister said the budget was final.", "The minister")
-    assert (sp.name, sp.type, sp.role) == ("The minister", "person", "minister")
+    assert (sp.name, sp.type, sp.role) == ("the minister", "person", "minister")
 
 
 def test_document_with_possessive_issuer() -> None:

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from . import extract as _engine  # noqa: F401  # imported now: a later first import would rebind onrecord.extract
 from .errors import InputError
 from .model import Article, ErrorRecord, Problem, Record, Result
 from .settings import Settings

@@ -54,6 +54,18 @@ def use_numpy_gemm() -> None:
             return out
 
     set_current_ops(NumpyGemmOps())
+    _single_thread_blas()
+
+
+def _single_thread_blas() -> None:
+    """One BLAS thread: the matrices are small, and on a busy machine OpenBLAS's spinning threads
+    cost several times the work itself (parallelism comes from worker processes instead)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
+        log.debug("threadpoolctl missing: numpy's BLAS keeps its default thread count")
+        return
+    threadpool_limits(1, user_api="blas")
 
 
 @lru_cache(maxsize=4)

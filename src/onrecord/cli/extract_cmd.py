@@ -15,7 +15,7 @@ from typing import Any, TextIO
 import click
 
 from ..errors import ConfigError, InputError
-from ..model import Article, ErrorRecord, Problem, RawInput, Record, Result, Statement
+from ..model import Article, ErrorRecord, Problem, RawInput, Result, Statement
 from ..settings import Settings
 
 OUTPUT_FORMATS = ("jsonl", "json", "table")

@@ -33,14 +33,17 @@ sub_db_option = click.option("--db", "db", default=None, type=click.Path(dir_oka
 
 @click.command("link")
 @db_option
+@click.option("--bare-surnames-within", "bare_days", type=click.IntRange(0), default=None,
+              help="Also let a bare surname with no other evidence join the only person of the ledger with that "
+                   "surname quoted within DAYS (default: off; bare surnames need evidence).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Summary as lines of text or one JSON object.")
-def link(db: str, fmt: str) -> None:
+def link(db: str, bare_days: int | None, fmt: str) -> None:
     """Link across articles: speaker identities, near-duplicates, stories, denials and what they deny."""
-    from ..links.linker import run_links
+    from ..links.linker import LinkConfig, run_links
 
     with _open(db) as ledger:
-        result = run_links(ledger.conn)
+        result = run_links(ledger.conn, LinkConfig(bare_window_days=bare_days))
     if fmt == "json":
         click.echo(json.dumps(result))
         return

@@ -57,7 +57,7 @@ def _role(name: str) -> str:
 def parse_ann(ann: str) -> tuple[GoldRelation, ...]:
     """The relations of one .ann file's contents."""
     spans: dict[str, Frags] = {}
-    events: list[tuple[str, list[tuple[str, str]]]] = []
+    events: list[tuple[str, list[tuple[str, str]]]] = []  # (tag, [(role, T ref)])
     for lineno, line in enumerate(ann.splitlines(), 1):
         if not line.strip():
             continue
@@ -66,7 +66,9 @@ def parse_ann(ann: str) -> tuple[GoldRelation, ...]:
             try:
                 _, label_offsets, *_rest = line.split("\t")
                 _label, offsets = label_offsets.split(" ", 1)
-                pairs = [frag.split() for frag in offsets.split(";")]
+                pairs = [tuple(int(x) for x in frag.split()) for frag in offsets.split(";")]
+                if any(len(p) != 2 for p in pairs):
+                    raise ValueError("a fragment needs a start and an end")
                 spans[tag] = frags_of(pairs)
             except ValueError as e:
                 raise BratError(f"line {lineno}: bad T line {line!r}") from e
@@ -74,10 +76,13 @@ def parse_ann(ann: str) -> tuple[GoldRelation, ...]:
             parts = line.split("\t")
             if len(parts) < 2:
                 raise BratError(f"line {lineno}: bad E line {line!r}")
-            args = [tuple(arg.split(":", 1)) for arg in parts[1].split()]
-            if any(len(a) != 2 for a in args):
-                raise BratError(f"line {lineno}: bad E argument in {line!r}")
-            events.append((tag, args))  # type: ignore[arg-type]
+            args: list[tuple[str, str]] = []
+            for arg in parts[1].split():
+                role, sep, ref = arg.partition(":")
+                if not sep:
+                    raise BratError(f"line {lineno}: bad E argument {arg!r} in {line!r}")
+                args.append((role, ref))
+            events.append((tag, args))
     relations: list[GoldRelation] = []
     for tag, args in events:
         roles: dict[str, list[tuple[int, int]]] = {}

@@ -115,10 +115,16 @@ class FormTagger:
         return self.forms([mention])[0]
 
 
+_DETERMINERS = frozenset("the a an this that these those some many most all".split())
+
+
 def _rule_form(mention: str) -> str | None:
-    words = re.findall(r"[\w'’]+", mention.lower())
-    if words and all(w in PRONOUNS for w in words):
+    words = re.findall(r"[\w'’]+", mention)
+    lower = [w.lower() for w in words]
+    if words and all(w in PRONOUNS for w in lower):
         return "pronoun"
+    if words and len(words) <= 4 and all(w[0].isupper() for w in words) and lower[0] not in _DETERMINERS:
+        return "name"  # "Cruz", "Mike Huckabee": a short run of capitalised words (the tagger alone may miss them)
     return None
 
 

@@ -59,7 +59,7 @@ def textacy_system(settings: Settings | None = None) -> Callable[[str], list[Pre
     def run(text: str) -> list[PredStatement]:
         bounds = paragraphs(text)
         out: list[PredStatement] = []
-        for (a, b), doc in zip(bounds, nlp.pipe(text[a:b] for a, b in bounds)):
+        for (a, _end), doc in zip(bounds, nlp.pipe(text[a:b] for a, b in bounds)):
             try:
                 triples = list(direct_quotations(doc))
             except ValueError as e:  # odd number of quote marks in the paragraph

@@ -21,9 +21,9 @@ from typing import Any
 from ..model import Statement
 from ..settings import Settings
 from .brat import GoldDoc
-from .labels import FormTagger, gold_kind, quoted_mask
-from .scoring import MODES, ROLES, SCORERS, Item, PredStatement, Tally, make_items, score_items
-from .spans import Frags, text_of
+from .labels import FORMS, KIND_LABELS, FormTagger, gold_kind, quoted_mask
+from .scoring import MODES, ROLES, SCORERS, Item, PredStatement, Tally, by_doc, make_items, score_items
+from .spans import Frags, subtract, text_of
 
 System = Callable[[str], list[PredStatement]]
 
@@ -33,9 +33,14 @@ def _frags(span: Any) -> Frags | None:
 
 
 def from_statement(s: Statement) -> PredStatement:
-    """The scorer's view of an onrecord Statement (the source is the speaker's literal mention)."""
-    content = _frags(s.content) or ()
-    return PredStatement(s.kind, content, _frags(s.cue), _frags(s.speaker.mention))
+    """The scorer's view of an onrecord Statement (the source is the speaker's literal mention).
+
+    A content that holds its own cue or mention ('A, he said, B' as one span) loses them:
+    in PolNeAR every character belongs to one role, so such a content is discontinuous.
+    """
+    cue, source = _frags(s.cue), _frags(s.speaker.mention)
+    content = subtract(_frags(s.content) or (), (cue or ()) + (source or ()))
+    return PredStatement(s.kind, content, cue, source)
 
 
 def merge_shared_cues(preds: Sequence[PredStatement]) -> list[PredStatement]:
@@ -200,12 +205,7 @@ def evaluate(docs: Sequence[GoldDoc], run: Run, forms: FormTagger | None = None)
         ev.roles[role] = {mode: score_items(golds, preds, SCORERS[mode])[0] for mode in MODES}
     golds, preds = attribution_items(labelled)
     ev.attribution, pairs = score_items(golds, preds, SCORERS["attribution"])
-    g_docs: dict[str, list[Item]] = {}
-    p_docs: dict[str, list[Item]] = {}
-    for it in golds:
-        g_docs.setdefault(it.doc, []).append(it)
-    for it in preds:
-        p_docs.setdefault(it.doc, []).append(it)
+    g_docs, p_docs = by_doc(golds), by_doc(preds)
     agree = total = 0
     for doc, doc_pairs in pairs.items():
         for i, j, _ in doc_pairs:
@@ -216,6 +216,8 @@ def evaluate(docs: Sequence[GoldDoc], run: Run, forms: FormTagger | None = None)
 
 
 # ---------------------------------------------------------------- rendering
+
+BREAKDOWNS: tuple[tuple[str, tuple[str, ...]], ...] = (("kind", KIND_LABELS), ("form", FORMS))
 
 
 def _pct(x: float) -> str:
@@ -240,19 +242,20 @@ def format_table(evals: Sequence[Evaluation], breakdowns: bool = True) -> str:
                      f"({ev.articles} articles in {ev.seconds:.1f} s)")
         lines.append("")
     if breakdowns:
-        for dim, values in (("kind", ("direct", "indirect", "mixed")), ("form", ("name", "pronoun", "nominal", "none"))):
-            lines.append(f"F1 by {dim} (overlap for spans; recall counts golds of that {dim}, precision predictions of it)")
-            sub = f"{'system':<10} {dim:<9} " + " ".join(f"{h:>13}" for h in ("source", "cue", "content", "attribution")) + f" {'gold':>6}"
-            lines.append(sub)
+        for dim, values in BREAKDOWNS:
+            lines.append(f"F1 by {dim} (overlap for spans; recall counts golds of that {dim}, "
+                         "precision predictions of it)")
+            heads = " ".join(f"{h:>13}" for h in ("source", "cue", "content", "attribution"))
+            lines.append(f"{'system':<10} {dim:<9} {heads} {'gold':>6}")
             for ev in evals:
                 for v in values:
                     cells = []
                     n_gold = 0
                     for t in [ev.roles[r]["overlap"] for r in ROLES] + [ev.attribution]:
-                        c = t.by.get(dim, {}).get(v)
-                        cells.append(f"{_pct(c.recall)}/{_pct(c.f1)}" if c else f"{'-':>13}")
-                        if c and t is ev.attribution:
-                            n_gold = c.n_gold
+                        cell = t.by.get(dim, {}).get(v)
+                        cells.append(f"{_pct(cell.recall)}/{_pct(cell.f1)}" if cell else f"{'-':>13}")
+                        if cell and t is ev.attribution:
+                            n_gold = cell.n_gold
                     lines.append(f"{ev.system:<10} {v:<9} " + " ".join(f"{x:>13}" for x in cells) + f" {n_gold:>6}")
             lines.append("  (cells: recall/F1)")
             lines.append("")
@@ -275,7 +278,7 @@ def format_markdown(evals: Sequence[Evaluation]) -> str:
     for ev in evals:
         out.append(f"| {ev.system} | {ev.articles_per_s:.2f} articles/s ({ev.articles} in {ev.seconds:.0f} s) | "
                    f"{_pct(ev.kind_accuracy).strip()} |")
-    for dim, values in (("kind", ("direct", "indirect", "mixed")), ("form", ("name", "pronoun", "nominal", "none"))):
+    for dim, values in BREAKDOWNS:
         out.append("")
         out.append(f"| system | {dim} | gold | source R / F1 | cue R / F1 | content R / F1 | attribution R / F1 |")
         out.append("|---|---|---|---|---|---|---|")
@@ -283,8 +286,9 @@ def format_markdown(evals: Sequence[Evaluation]) -> str:
             for v in values:
                 cells = []
                 for t in [ev.roles[r]["overlap"] for r in ROLES] + [ev.attribution]:
-                    c = t.by.get(dim, {}).get(v)
-                    cells.append(f"{_pct(c.recall).strip()} / {_pct(c.f1).strip()}" if c and c.n_gold else "-")
+                    cell = t.by.get(dim, {}).get(v)
+                    ok = cell is not None and cell.n_gold > 0
+                    cells.append(f"{_pct(cell.recall).strip()} / {_pct(cell.f1).strip()}" if cell and ok else "-")
                 n = ev.attribution.by.get(dim, {}).get(v)
                 out.append(f"| {ev.system} | {v} | {n.n_gold if n else 0} | " + " | ".join(cells) + " |")
     return "\n".join(out) + "\n"

@@ -102,7 +102,8 @@ class Tally:
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.total.to_dict(),
-                "by": {dim: {v: c.to_dict() for v, c in sorted(cells.items())} for dim, cells in sorted(self.by.items())}}
+                "by": {dim: {v: c.to_dict() for v, c in sorted(cells.items())}
+                       for dim, cells in sorted(self.by.items())}}
 
 
 Scorer = Callable[[Item, Item], float]
@@ -160,7 +161,10 @@ def by_doc(items: Iterable[Item]) -> dict[str, list[Item]]:
     return out
 
 
-def score_items(golds: Iterable[Item], preds: Iterable[Item], score: Scorer) -> tuple[Tally, dict[str, list[tuple[int, int, float]]]]:
+Pairs = list[tuple[int, int, float]]
+
+
+def score_items(golds: Iterable[Item], preds: Iterable[Item], score: Scorer) -> tuple[Tally, dict[str, Pairs]]:
     """Match per document and tally; also returns each document's pairs (indices into its item lists)."""
     g_docs, p_docs = by_doc(golds), by_doc(preds)
     tally = Tally()

@@ -80,6 +80,26 @@ def overlaps(x: Frags, y: Frags) -> bool:
     return intersection(x, y) > 0
 
 
+def subtract(x: Frags, cut: Frags) -> Frags:
+    """The characters of ``x`` that are not in ``cut``, as fragments."""
+    out: list[tuple[int, int]] = []
+    for a, b in x:
+        pieces = [(a, b)]
+        for c, d in cut:
+            nxt = []
+            for p, q in pieces:
+                if d <= p or c >= q:
+                    nxt.append((p, q))
+                    continue
+                if p < c:
+                    nxt.append((p, c))
+                if d < q:
+                    nxt.append((d, q))
+            pieces = nxt
+        out.extend(pieces)
+    return tuple(sorted(out))
+
+
 def text_of(text: str, frags: Frags, sep: str = " ") -> str:
     """The text of a span, fragments joined with ``sep``."""
     return sep.join(text[a:b] for a, b in frags)

@@ -78,7 +78,7 @@ def metrics(golds: Sequence[str], preds: Sequence[str], *, bootstrap: int = 1000
     counts = [page_counts(g, p) for g, p in zip(golds, preds, strict=True)]
     p, r, f1 = _prf(counts)
     rng = random.Random(seed)
-    samples = [_prf([counts[rng.randrange(len(counts))] for _ in counts])[2] for _ in range(bootstrap)] if counts else []
+    samples = [_prf([rng.choice(counts) for _ in counts])[2] for _ in range(bootstrap)] if counts else []
     std = statistics.pstdev(samples) if len(samples) > 1 else 0.0
     acc = sum(tokens(g) == tokens(q) for g, q in zip(golds, preds)) / len(golds) if golds else 0.0
     return Metrics(p, r, f1, std, acc, len(counts))
@@ -106,7 +106,8 @@ def load_pages(root: str | Path, limit: int | None = None) -> list[Page]:
         if not path.is_file():
             log.warning("no HTML for %s", pid)
             continue
-        pages.append(Page(pid, truth[pid].get("url"), gzip.decompress(path.read_bytes()), truth[pid].get("articleBody") or ""))
+        gold = truth[pid].get("articleBody") or ""
+        pages.append(Page(pid, truth[pid].get("url"), gzip.decompress(path.read_bytes()), gold))
     return pages
 
 

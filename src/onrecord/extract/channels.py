@@ -11,16 +11,18 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .speakers import document_nouns, lexicon_lines, outlets
+from .mentions import OUTLET_WORDS, document_nouns, lexicon_lines, outlets
 
 CHANNEL_CODES: tuple[str, ...] = (
     "tweet", "social_media", "statement", "news_conference", "interview", "reporters", "email", "op_ed",
     "speech", "letter", "broadcast", "testimony", "phone", "report", "document",
 )
 
-# organisations whose name ends in one of these words are outlets even when no lexicon lists them
-OUTLET_WORDS = ("Times", "News", "Post", "Journal", "Radio", "TV", "Television", "Agency", "Herald", "Tribune",
-                "Gazette", "Daily", "Magazine", "Press", "Broadcasting", "Network", "Channel", "Telegraph")
+
+# when one reporting clause names several channels, the first in this order wins
+CHANNEL_PRIORITY = {code: i for i, code in enumerate((
+    "testimony", "news_conference", "speech", "op_ed", "letter", "email", "tweet", "social_media", "broadcast",
+    "statement", "report", "document", "phone", "interview", "reporters"))}
 
 # verbs and phrases that hand a statement to an outlet: "told Reuters", "quoted by AFP", "Reuters reported"
 _TOLD = r"(?:told|tells|telling|said to|speaking to|spoke to|speaking with|spoke with|talking to|talked to|" \

@@ -24,6 +24,7 @@ QUOTE_CHARS = "\"“”„«»‹›"
 _QUOTE_RE = re.compile("[" + re.escape(QUOTE_CHARS) + "]")
 _WORD_RE = re.compile(r"[A-Za-z]+")
 _VOWELS = set("aeiou")
+_SENTENCE_OPENERS = set(".!?:;\"“”(—–-")
 
 
 def read_lexicon(language: str, name: str) -> list[str]:
@@ -99,11 +100,27 @@ class CueLexicon:
         return self.nouns.get(token.lower_)
 
     def may_attribute(self, text: str) -> bool:
-        """Whether a paragraph holds a quote mark, a cue word or "according"."""
+        """Whether a paragraph holds a quote mark, a cue word or "according".
+
+        Forms in ``cue_ambiguous.txt`` do not count, nor capitalised forms inside a
+        sentence ("United States", "The Post"): paragraphs with nothing else are not parsed.
+        """
         if _QUOTE_RE.search(text):
             return True
         triggers = self.triggers
-        return any(w.lower() in triggers for w in _WORD_RE.findall(text))
+        for m in _WORD_RE.finditer(text):
+            word = m.group()
+            low = word.lower()
+            if low not in triggers:
+                continue
+            if word[0].isupper() and low != "according":
+                j = m.start() - 1
+                while j >= 0 and text[j].isspace():
+                    j -= 1
+                if j >= 0 and text[j] not in _SENTENCE_OPENERS:
+                    continue
+            return True
+        return False
 
 
 @lru_cache(maxsize=8)
@@ -130,4 +147,6 @@ def cue_lexicon(language: str = "en") -> CueLexicon:
     for lemma in read_lexicon(language, "cue_nouns.txt"):
         for f in noun_forms(lemma):
             nouns.setdefault(f, lemma)
-    return CueLexicon(verbs, quote_only, nouns, frozenset(verbs) | frozenset(nouns) | {"according"})
+    ambiguous = set(read_lexicon(language, "cue_ambiguous.txt"))
+    triggers = (frozenset(verbs) | frozenset(nouns) | {"according"}) - ambiguous
+    return CueLexicon(verbs, quote_only, nouns, triggers)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 import numpy
@@ -29,6 +30,7 @@ _PARA_BREAK = re.compile(r"\n\s*\n")
 _SKIP_ALWAYS = ("lemmatizer", "attribute_ruler", "senter")
 _SKIP_UNPARSED = ("tok2vec", "tagger", "parser", "morphologizer")
 BATCH_SIZE = 64
+BATCH_CHARS = 200_000  # parse_many: characters of text per batch of articles
 
 
 def paragraph_bounds(text: str) -> list[tuple[int, int]]:
@@ -67,6 +69,40 @@ def parse(article: Article, nlp: Language | None = None, *, language: str = "en"
         docs = _run(nlp, texts, flags)
     paragraphs = [Paragraph(i, a, b, doc, flag) for i, ((a, b), doc, flag) in enumerate(zip(bounds, docs, flags))]
     return Parsed(article, paragraphs)
+
+
+def parse_many(articles: Iterable[Article], nlp: Language | None = None, *, language: str = "en",
+               batch_chars: int = BATCH_CHARS) -> Iterator[Parsed]:
+    """``parse`` over a stream of articles, with the paragraphs of several articles in one batch.
+
+    Same output as ``parse`` article by article; larger batches make the network layers cheaper.
+    """
+    if nlp is None:
+        from .. import nlp as nlp_mod
+
+        nlp = nlp_mod.load()
+    lexicon = cue_lexicon(language)
+    pending: list[tuple[Article, list[tuple[int, int]]]] = []
+    size = 0
+
+    def flush() -> Iterator[Parsed]:
+        texts = [a.text[x:y] for a, bounds in pending for x, y in bounds]
+        flags = [lexicon.may_attribute(t) for t in texts]
+        docs = iter(_run(nlp, texts, flags))
+        flag_it = iter(flags)
+        for article, bounds in pending:
+            paragraphs = [Paragraph(i, x, y, next(docs), next(flag_it)) for i, (x, y) in enumerate(bounds)]
+            yield Parsed(article, paragraphs)
+
+    for article in articles:
+        bounds = paragraph_bounds(article.text)
+        pending.append((article, bounds))
+        size += len(article.text)
+        if size >= batch_chars:
+            yield from flush()
+            pending, size = [], 0
+    if pending:
+        yield from flush()
 
 
 def _run(nlp: Language, texts: list[str], flags: list[bool]) -> list[Doc]:

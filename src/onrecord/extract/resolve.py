@@ -12,9 +12,9 @@ A statement with no evidence of its own inherits it only in these cases, each ba
 3. same channel: a statement whose own channel equals that of the same speaker's previous
    statement, with no date of its own, is the same event and takes its date
    ("Khalilzad said in a tweet" after "said on Twitter on January 26");
-4. documents: "The statement added ..." is tied to the nearest earlier statement made through
-   that kind of document ("Mujahid said in a statement released on January 26"): its issuer,
-   affiliation, channel and date.
+4. documents: "The statement added ..." is tied to the nearest earlier statement (at most
+   ``DOCUMENT_REACH`` paragraphs back) made through that kind of document ("Mujahid said in a
+   statement released on January 26"): its issuer, affiliation, channel and date.
 
 Anything else gets the article's publication date; without one the date stays None and the
 record carries a ``date_unknown`` problem. A year taken from ``Article.date_hint`` is reported
@@ -26,14 +26,19 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .. import nlp as nlp_mod
 from ..model import Problem, Span, Speaker, Statement
 from ..settings import Settings
-from .channels import Evidence, canonical_outlet, document_channel, find_channels, find_relays
+from .channels import CHANNEL_PRIORITY, Evidence, canonical_outlet, document_channel, find_channels, find_relays
 from .dates import DateMention, ResolvedDate, find_dates, parse_iso, resolve_date
-from .speakers import Discourse, outlet_name
-from .types import Attribution, Parsed
+from .mentions import outlet_name
+from .speakers import Discourse
+from .types import Attribution, Paragraph, Parsed
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 DENY_LEMMAS = {"deny", "reject", "dismiss", "refute", "rebut", "dispute", "disavow", "contest", "rubbish",
                "debunk", "contradict"}
@@ -42,6 +47,7 @@ DENIAL_CONTENT = re.compile(
     r"\b(?:(?:is|are|was|were|be)\s+(?:not|n't)\s+(?:true|correct|accurate)|untrue|false|baseless|groundless|"
     r"unfounded|fabricated|fabrication|inaccurate|fake news|without foundation|no truth)\b", re.I)
 CONTINUATION = {"also", "further", "add", "continue", "go", "reiterate", "repeat"}
+DOCUMENT_REACH = 4  # paragraphs between "X said in a statement" and "The statement added"
 IRREGULAR = {"went": "go", "goes": "go", "gone": "go", "going": "go"}
 
 
@@ -85,8 +91,11 @@ class _Work:
     notes: list[str] = field(default_factory=list)
 
 
-def resolve(parsed: Parsed, attributions: list[Attribution], settings: Settings) -> tuple[list[Statement], list[Problem]]:
+def resolve(parsed: Parsed, attributions: list[Attribution],
+            settings: Settings) -> tuple[list[Statement], list[Problem]]:
     """Statements with resolved speakers, channels, relays, dates and denial/confirmation flags."""
+    if not attributions:
+        return [], []
     article = parsed.article
     captions = []
     if article.captions:
@@ -110,20 +119,23 @@ def _anchor(a: Attribution) -> int:
     return (a.cue or a.source or a.content).start
 
 
-def _cue_token(disc: Discourse, a: Attribution):  # type: ignore[no-untyped-def]
+def _cue_token(disc: Discourse, a: Attribution) -> tuple[Paragraph, Token] | None:
+    """The paragraph holding the cue and the cue's head token."""
     if a.cue is None:
         return None
-    doc = disc.parsed.paragraphs[a.paragraph].doc if a.paragraph < len(disc.parsed.paragraphs) else None
-    if a.cue_head is not None and doc is not None and a.cue_head < len(doc):
-        return doc[a.cue_head]
+    p = disc.parsed.paragraph_at(a.cue.start)
+    if p is None:
+        return None
+    if a.cue_head is not None and p.index == a.paragraph and a.cue_head < len(p.doc):
+        return p, p.doc[a.cue_head]
     toks = disc.tokens_of(a.cue)
     verbs = [t for t in toks if t.tag_.startswith("VB")]
-    return (verbs or toks or [None])[0]
+    tok = verbs[0] if verbs else toks[0] if toks else None
+    return (p, tok) if tok is not None else None
 
 
 def _start(disc: Discourse, a: Attribution, before: list[_Work]) -> _Work:
     """The speaker and relay of one attribution (evidence comes later)."""
-    text = disc.parsed.text
     speaker = disc.speaker(a.source, a.source_head)
     via: str | None = None
     citing = a.extra.get("citing")
@@ -143,29 +155,28 @@ def _start(disc: Discourse, a: Attribution, before: list[_Work]) -> _Work:
     if speaker is None:
         speaker = _floating(disc, a, before)
     w = _Work(a, speaker, via)
-    cue = _cue_token(disc, a)
-    if cue is not None:
-        pi = disc.parsed.paragraphs[a.paragraph].index
-        w.sent = disc.sent_index[pi].get(cue.i, -1)
+    found = _cue_token(disc, a)
+    if found is not None:
+        p, cue = found
+        w.sent = disc.sent_index[p.index].get(cue.i, -1)
         w.cue_lemma = verb_lemma(cue.text, cue.lemma_)
         mods = {c.text.lower() for c in cue.children} if cue.doc.has_annotation("DEP") else set()
         w.continuation = w.cue_lemma in CONTINUATION or bool(mods & {"also", "further"}) or (
             w.cue_lemma == "go" and "on" in mods)
-    elif a.content is not None:
-        p = disc.parsed.paragraph_at(a.content.start)
-        if p is not None:
-            toks = disc.tokens_of(a.content)
-            w.sent = disc.sent_index[p.index].get(toks[0].i, -1) if toks else -1
-    del text
+    else:
+        holder = disc.parsed.paragraph_at(a.content.start)
+        toks = disc.tokens_of(a.content)
+        if holder is not None and toks:
+            w.sent = disc.sent_index[holder.index].get(toks[0].i, -1)
     return w
 
 
 def _citing(disc: Discourse, a: Attribution) -> Span | None:
     """ "Reuters reported, citing Taliban sources": the cited noun phrase."""
-    cue = _cue_token(disc, a)
-    if cue is None or not cue.doc.has_annotation("DEP"):
+    found = _cue_token(disc, a)
+    if found is None or not found[1].doc.has_annotation("DEP"):
         return None
-    p = disc.parsed.paragraphs[a.paragraph]
+    p, cue = found
     for c in cue.children:
         if c.lower_ in ("citing", "quoting") and c.dep_ in ("advcl", "xcomp", "conj", "prep", "acl"):
             obj = next((x for x in c.children if x.dep_ in ("dobj", "pobj", "obj")), None)
@@ -256,8 +267,8 @@ def _collect_evidence(disc: Discourse, works: list[_Work], published, hint) -> N
                 return abs(a - cue.end) if a >= cue.end else abs(cue.start - b)
 
             evs = channels.get(id(w), [])
-            if evs:
-                w.channel = min(evs, key=lambda e: gap(e.start, e.end)).value
+            if evs:  # the more specific phrase wins: "told reporters at a news conference" is a news conference
+                w.channel = min(evs, key=lambda e: (CHANNEL_PRIORITY.get(e.value, 99), gap(e.start, e.end))).value
                 w.notes.append("channel:text")
             dms = dates.get(id(w), [])
             if dms:
@@ -268,13 +279,16 @@ def _collect_evidence(disc: Discourse, works: list[_Work], published, hint) -> N
 
 def _inherit(works: list[_Work], language: str) -> None:
     """The four inheritance rules of this module's docstring, applied in text order."""
+    last: dict[tuple[str, str], _Work] = {}
     for i, w in enumerate(works):
-        same = [p for p in works[:i] if _same_speaker(p.speaker, w.speaker)]
         if w.speaker.type == "document":
             _document(w, works[:i], language)
-        if not same:
+        key = (w.speaker.name or "", w.speaker.type)
+        prev = last.get(key) if w.speaker.name is not None else None
+        if w.speaker.name is not None:
+            last[key] = w
+        if prev is None:
             continue
-        prev = same[-1]
         lend = None
         if prev.sent == w.sent and w.sent >= 0:
             lend = prev  # rule 1
@@ -297,8 +311,9 @@ def _document(w: _Work, before: list[_Work], language: str) -> None:
     code = document_channel(noun, language)
     if w.channel is None:
         w.channel = code
-    issuer = next((p for p in reversed(before) if p.speaker.type != "document" and (
-        (code is not None and p.channel == code) or noun in _cue_sentence_words(p))), None)
+    issuer = next((p for p in reversed(before) if p.speaker.type != "document"
+                   and w.attr.paragraph - p.attr.paragraph <= DOCUMENT_REACH
+                   and ((code is not None and p.channel == code) or noun in _cue_sentence_words(p))), None)
     if issuer is None:
         return
     sp = w.speaker
@@ -312,10 +327,6 @@ def _document(w: _Work, before: list[_Work], language: str) -> None:
 def _cue_sentence_words(w: _Work) -> set[str]:
     cue = w.attr.cue
     return set(re.findall(r"\w+", cue.text.lower())) if cue else set()
-
-
-def _same_speaker(a: Speaker, b: Speaker) -> bool:
-    return a.name is not None and a.name == b.name and a.type == b.type
 
 
 def _dates(works: list[_Work], published_s: str | None, published, hint) -> list[Problem]:  # type: ignore[no-untyped-def]

@@ -13,102 +13,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from ..model import Span, Speaker, SpeakerType
+from .mentions import (
+    BOUNDARY, DETERMINERS, ENTITY_AFFILIATION, GENDERED_HONORIFICS, GENDERED_ROLES, INDEFINITE,
+    PREPOSITIONS, PRONOUNS, RoleNP, contiguous, document_nouns, first_name_gender, in_lexicon, is_plural,
+    is_verb, lexicon_sections, name_key, noun_key, org_nouns, outlet_name, premodifier, quote_ranges,
+    role_np, role_nouns, sentences, strip_the, tag, text_of,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span as TokSpan, Token
 
     from .types import Attribution, Parsed
-
-
-# ---------------------------------------------------------------- lexicons
-
-
-@lru_cache(maxsize=64)
-def lexicon_lines(name: str, language: str = "en") -> tuple[str, ...]:
-    """Non-blank, non-comment lines of ``lexicons/<language>/<name>``."""
-    text = resources.files("onrecord").joinpath(f"lexicons/{language}/{name}").read_text("utf-8")
-    return tuple(ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#"))
-
-
-@lru_cache(maxsize=64)
-def lexicon_sections(name: str, language: str = "en") -> dict[str, frozenset[str]]:
-    """A lexicon split into ``[section]`` blocks."""
-    out: dict[str, set[str]] = {}
-    current = ""
-    for ln in lexicon_lines(name, language):
-        if ln.startswith("[") and ln.endswith("]"):
-            current = ln[1:-1]
-            continue
-        out.setdefault(current, set()).add(ln.lower())
-    return {k: frozenset(v) for k, v in out.items()}
-
-
-@lru_cache(maxsize=8)
-def lexicon_table(name: str, language: str = "en") -> dict[str, str]:
-    """A two-column TSV lexicon as a dict (first column -> second)."""
-    out: dict[str, str] = {}
-    for ln in lexicon_lines(name, language):
-        key, _, value = ln.partition("\t")
-        out[key.strip()] = value.strip()
-    return out
-
-
-def role_nouns(language: str = "en") -> frozenset[str]:
-    return frozenset(x.lower() for x in lexicon_lines("role_nouns.txt", language))
-
-
-def org_nouns(language: str = "en") -> frozenset[str]:
-    return frozenset(x.lower() for x in lexicon_lines("organizations.txt", language))
-
-
-def document_nouns(language: str = "en") -> dict[str, str]:
-    return {k.lower(): v for k, v in lexicon_table("documents.txt", language).items()}
-
-
-@lru_cache(maxsize=4)
-def outlets(language: str = "en") -> dict[str, str]:
-    """Every spelling of a news outlet -> its canonical name."""
-    out: dict[str, str] = {}
-    for ln in lexicon_lines("outlets.txt", language):
-        names = [n.strip() for n in ln.split("|") if n.strip()]
-        for n in names:
-            out[n] = names[0]
-            if n.startswith(("The ", "the ")):
-                out[n[4:]] = names[0]
-    return out
-
-
-def outlet_name(text: str, language: str = "en") -> str | None:
-    """The canonical outlet named by ``text`` ("the AP" -> "Associated Press"), or None."""
-    t = re.sub(r"^(?:the)\s+", "", text.strip(), flags=re.I).rstrip(".,;:'’s ").strip()
-    table = outlets(language)
-    return table.get(t) or table.get(text.strip())
-
-
-def first_name_gender(language: str = "en") -> dict[str, str]:
-    return lexicon_table("first_names.tsv", language)
-
-
-PRONOUNS = {"he": "m", "she": "f", "they": "pl", "it": "n", "him": "m", "her": "f", "them": "pl"}
-HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "sir", "dame", "prof", "prof.",
-              "gen.", "lt.", "col.", "capt.", "sgt.", "adm.", "maj.", "sen.", "rep.", "gov.", "pres.", "gen", "st."}
-GENDERED_HONORIFICS = {"mr": "m", "mr.": "m", "sir": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f",
-                       "miss": "f", "dame": "f"}
-GENDERED_ROLES = {"spokesman": "m", "spokeswoman": "f", "chairman": "m", "chairwoman": "f", "king": "m",
-                  "queen": "f", "prince": "m", "princess": "f", "congressman": "m", "congresswoman": "f",
-                  "councilman": "m", "councilwoman": "f"}
-INDEFINITE = {"a", "an", "one", "some", "several", "two", "three", "four", "many", "few", "other", "another",
-              "various", "multiple", "numerous"}
-BOUNDARY = {",", ";", ":", "--", "—", "–", "(", ")", '"', "“", "”", "«", "»", "[", "]"}
-QUOTE_CHARS = {'"': "both", "“": "open", "”": "close", "«": "open", "»": "close", "„": "open"}
-ENTITY_AFFILIATION = {"ORG", "GPE", "NORP", "LOC"}
 
 
 # ---------------------------------------------------------------- records
@@ -149,202 +70,10 @@ class Mention:
     sent: int  # global sentence index
     subject: bool
     main: bool
+    obj: bool  # the object of a verb or preposition
     in_quote: bool
     speaker: bool = False  # the mention is the source of an attribution
 
-
-@dataclass
-class RoleNP:
-    role: str
-    affiliation: str | None
-    head: str
-
-
-# ---------------------------------------------------------------- token helpers
-
-
-DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
-PREPOSITIONS = {"of", "for", "in", "at", "on", "with", "to", "from", "by", "about", "over", "under", "into",
-                "after", "before", "during", "since", "between", "against", "among", "through", "near"}
-ADJ_WORDS = {"former", "senior", "deputy", "special", "acting", "chief", "top", "foreign", "interim", "vice",
-             "assistant", "associate", "executive", "general", "national", "regional", "local", "new", "outgoing",
-             "incoming", "lead", "principal", "second", "first", "main", "high", "supreme"}
-
-
-def _tag(t: Token) -> str:
-    """The fine-grained tag, or a guess from the word when the paragraph was not tagged."""
-    if t.tag_:
-        return t.tag_
-    low = t.text.lower()
-    if low in DETERMINERS:
-        return "DT"
-    if low in PREPOSITIONS:
-        return "IN"
-    if low in ("he", "she", "they", "it", "him", "her", "them", "i", "we", "you"):
-        return "PRP"
-    if low in ("'s", "’s"):
-        return "POS"
-    if low in ("who", "which", "whom"):
-        return "WP"
-    if t.is_punct:
-        return t.text
-    return ""
-
-
-def _is_verb(t: Token) -> bool:
-    return _tag(t).startswith("VB") or t.pos_ in ("VERB", "AUX")
-
-
-def _lemma(t: Token) -> str:
-    return (t.lemma_ or t.text).lower()
-
-
-def singulars(word: str) -> tuple[str, ...]:
-    """``word`` and the singular forms it may have ("sources" -> "source"; "authorities" -> "authority")."""
-    low = word.lower()
-    out = [low]
-    if low.endswith("ies") and len(low) > 4:
-        out.append(low[:-3] + "y")
-    if low.endswith(("sses", "shes", "ches", "xes")):
-        out.append(low[:-2])
-    if low.endswith("s") and not low.endswith("ss"):
-        out.append(low[:-1])
-    if low == "people":
-        out.append("person")
-    return tuple(out)
-
-
-def in_lexicon(t: Token, lexicon: Iterable[str]) -> str | None:
-    """The lexicon entry a noun token stands for, singular or plural, or None."""
-    for form in (_lemma(t), *singulars(t.text)):
-        if form in lexicon:
-            return form
-    return None
-
-
-def _noun_key(t: Token) -> str:
-    """A noun token's lexicon key: its lemma, or its singular form when the lemmatizer did not run."""
-    if t.lemma_ and t.lemma_.lower() != t.text.lower():
-        return t.lemma_.lower()
-    forms = singulars(t.text)
-    plural = _tag(t) in ("NNS", "NNPS") or not t.tag_
-    return forms[-1] if plural and len(forms) > 1 else forms[0]
-
-
-def _premodifier(t: Token) -> bool:
-    """A word that can sit before a title's head noun ("U.S.", "special", "Foreign", "Taliban")."""
-    low = t.text.lower()
-    if low in DETERMINERS or low in PREPOSITIONS:
-        return False
-    if t.tag_:
-        return t.tag_ in ("JJ", "JJR", "JJS", "NN", "NNS", "NNP", "NNPS", "POS", "HYPH", "CD", "VBN", "VBG")
-    if t.ent_type_ in ("ORG", "GPE", "NORP") or low in ADJ_WORDS or low in ("'s", "’s", "-"):
-        return True
-    return t.text[:1].isupper() and not t.is_sent_start
-
-
-def _is_plural(t: Token) -> bool:
-    if t.tag_:
-        return t.tag_ in ("NNS", "NNPS")
-    return len(singulars(t.text)) > 1
-
-
-def _text(tokens: list[Token]) -> str:
-    if not tokens:
-        return ""
-    doc = tokens[0].doc
-    return doc[tokens[0].i: tokens[-1].i + 1].text
-
-
-def _strip_the(text: str) -> str:
-    return re.sub(r"^(?:the|The)\s+", "", text.strip())
-
-
-def quote_ranges(text: str) -> list[tuple[int, int]]:
-    """Character ranges inside double quotes (an unclosed quote runs to the end of the text)."""
-    ranges: list[tuple[int, int]] = []
-    open_at: int | None = None
-    for i, ch in enumerate(text):
-        kind = QUOTE_CHARS.get(ch)
-        if kind is None:
-            continue
-        if open_at is None and kind in ("both", "open"):
-            open_at = i + 1
-        elif open_at is not None and kind in ("both", "close"):
-            ranges.append((open_at, i))
-            open_at = None
-    if open_at is not None:
-        ranges.append((open_at, len(text)))
-    return ranges
-
-
-def sentences(doc: Doc) -> list[TokSpan]:
-    """The sentences of a paragraph doc (one sentence when it was not parsed)."""
-    if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
-        return list(doc.sents)
-    return [doc[:]]
-
-
-def role_np(tokens: list[Token], roles: frozenset[str]) -> RoleNP | None:
-    """A title noun phrase ("the U.S. special envoy for peace in Afghanistan") split into role and affiliation."""
-    toks = [t for t in tokens if not t.is_space]
-    while toks and (_tag(toks[0]) in ("DT", "IN", "CC") or toks[0].text in BOUNDARY):
-        toks = toks[1:]
-    while toks and (toks[-1].text in BOUNDARY or toks[-1].is_punct):
-        toks = toks[:-1]
-    if not toks or any(_is_verb(t) and _tag(t) not in ("VBN", "VBG") for t in toks):
-        return None
-    if any(t.ent_type_ == "PERSON" for t in toks):
-        return None
-    first_prep = next((i for i, t in enumerate(toks) if _tag(t) == "IN"), len(toks))
-    heads = [i for i in range(first_prep) if in_lexicon(toks[i], roles)]
-    if not heads:
-        return None
-    h = heads[-1]
-    start = h
-    while start > 0 and _premodifier(toks[start - 1]):
-        start -= 1
-    toks, h = toks[start:], h - start
-    # affiliation: an organisation, place or group named before the head, or "of/for <ORG>" after it
-    aff_idx: list[int] = []
-    for i in range(h):
-        if toks[i].ent_type_ in ENTITY_AFFILIATION:
-            if aff_idx and i != aff_idx[-1] + 1:
-                break
-            aff_idx.append(i)
-        elif aff_idx:
-            break
-    if aff_idx and aff_idx[-1] + 1 < h and _tag(toks[aff_idx[-1] + 1]) == "POS":
-        aff_idx.append(aff_idx[-1] + 1)
-    affiliation = _text([toks[i] for i in aff_idx if _tag(toks[i]) != "POS"]) if aff_idx else None
-    keep = [t for i, t in enumerate(toks) if i not in aff_idx]
-    if affiliation is None and h + 2 < len(toks) and toks[h + 1].text.lower() in ("of", "for", "at"):
-        rest = [t for t in toks[h + 2:] if _tag(t) != "DT"]
-        if rest and all(t.ent_type_ == "ORG" for t in rest) and rest[-1].i == toks[-1].i:
-            affiliation = _text(rest)
-            keep = toks[: h + 1]
-            keep = [t for t in keep if t not in [toks[i] for i in aff_idx]]
-    role = re.sub(r"\s+", " ", _text(keep) if _contiguous(keep) else " ".join(t.text for t in keep)).strip()
-    if not role:
-        return None
-    return RoleNP(role, _strip_the(affiliation) if affiliation else None, in_lexicon(toks[h], roles) or "")
-
-
-def _contiguous(tokens: list[Token]) -> bool:
-    return all(b.i == a.i + 1 for a, b in zip(tokens, tokens[1:]))
-
-
-def name_key(tokens: Iterable[Token]) -> tuple[tuple[str, ...], str | None, list[Token]]:
-    """Name tokens without honorifics and possessives: (key words, gender from an honorific, leading titles)."""
-    toks = [t for t in tokens if _tag(t) != "POS" and t.text not in ("'s", "’s", "'", "’")]
-    gender = None
-    titles: list[Token] = []
-    while toks and (toks[0].text.lower() in HONORIFICS):
-        gender = gender or GENDERED_HONORIFICS.get(toks[0].text.lower())
-        titles.append(toks[0])
-        toks = toks[1:]
-    words = tuple(re.sub(r"(?:'s|’s)$", "", t.text).strip(".,") for t in toks)
-    return tuple(w for w in words if w), gender, titles
 
 
 # ---------------------------------------------------------------- the article's discourse
@@ -354,6 +83,7 @@ class Discourse:
     """The people, organisations and mentions of one article, with pronouns resolved."""
 
     WINDOW = 6  # sentences a pronoun looks back
+    LOOKBACK = 400  # mentions a surname, role noun or "the company" looks back
 
     def __init__(self, parsed: Parsed, attributions: Iterable[Attribution] = (), captions: Iterable[Doc] = (),
                  language: str = "en") -> None:
@@ -369,6 +99,7 @@ class Discourse:
         self.genders = first_name_gender(language)
         self.captions = list(captions)
         self.persons: dict[tuple[str, ...], Entity] = {}
+        self._by_word: tuple[dict[str, list[Entity]], dict[str, list[Entity]]] | None = None
         self.orgs: dict[str, Entity] = {}
         self.stream: list[Mention] = []
         self.at: dict[tuple[int, int], Mention] = {}
@@ -418,20 +149,26 @@ class Discourse:
                     return t
         return tokens[-1]
 
-    def _subject(self, head: Token) -> tuple[bool, bool]:
-        """(is a subject, is the subject of the main clause)."""
+    def _subject(self, head: Token) -> tuple[bool, bool, bool]:
+        """(is a subject, is the subject of the main clause, is an object)."""
         if not head.doc.has_annotation("DEP"):
+            # no parse: the first name or pronoun of the sentence stands in for its subject
             sent = head.sent if head.doc.has_annotation("SENT_START") else head.doc[:]
-            before = [t for t in sent if t.i < head.i]
-            first = not any(_is_verb(t) for t in before)
-            return first, first
+            start = head.i
+            while start > sent.start and head.doc[start].ent_iob_ == "I":
+                start -= 1
+            before = head.doc[sent.start:start]
+            first = not any(t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or t.lower_ in PRONOUNS or is_verb(t)
+                            for t in before)
+            obj = start > sent.start and head.doc[start - 1].lower_ in PREPOSITIONS
+            return first, first, obj
         r = head
         while r.dep_ in ("compound", "appos", "flat", "amod", "nmod") and r.head.i != r.i:
             r = r.head
         subject = r.dep_ in ("nsubj", "nsubjpass", "csubj")
         verb = r.head
         main = subject and (verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT"))
-        return subject, main
+        return subject, main, r.dep_ in ("dobj", "pobj", "dative", "iobj", "obj", "agent")
 
     # ---- the cast
 
@@ -483,8 +220,24 @@ class Discourse:
 
     def candidates_for(self, word: str) -> list[Entity]:
         """Full-name persons a single name word may stand for (surname first, then first name)."""
-        last = [e for k, e in self.persons.items() if len(k) > 1 and k[-1] == word]
-        return last or [e for k, e in self.persons.items() if len(k) > 1 and k[0] == word]
+        if self._by_word is None:
+            by_last: dict[str, list[Entity]] = {}
+            by_first: dict[str, list[Entity]] = {}
+            for k, e in self.persons.items():
+                if len(k) > 1:
+                    by_last.setdefault(k[-1], []).append(e)
+                    by_first.setdefault(k[0], []).append(e)
+            self._by_word = (by_last, by_first)
+        return self._by_word[0].get(word) or self._by_word[1].get(word) or []
+
+    def recent(self, near: int, keep: Callable[[Entity], bool]) -> list[Entity]:
+        """Entities of the mentions before stream position ``near`` that ``keep`` accepts, latest first."""
+        out: list[Entity] = []
+        for i in range(near - 1, max(-1, near - 1 - self.LOOKBACK), -1):
+            e = self.stream[i].entity
+            if keep(e) and e not in out:
+                out.append(e)
+        return out
 
     def person(self, key: tuple[str, ...], near: int | None = None) -> Entity | None:
         """The person a name stands for: a full name, or the full name a surname belongs to."""
@@ -494,7 +247,7 @@ class Discourse:
             return self.persons[key]
         cands = self.candidates_for(key[-1]) if len(key) >= 1 else []
         if len(cands) > 1 and near is not None:
-            recent = [m.entity for m in reversed(self.stream[:near]) if m.entity in cands]
+            recent = self.recent(near, lambda e: e in cands)
             if recent:
                 return recent[0]
         if cands:
@@ -510,11 +263,11 @@ class Discourse:
         pre: list[Token] = []
         while i >= 0:
             t = doc[i]
-            if t.ent_type_ == "PERSON" or t.text in BOUNDARY or _tag(t) in ("DT", "PRP$", "WP") or t.is_space:
+            if t.ent_type_ == "PERSON" or t.text in BOUNDARY or tag(t) in ("DT", "PRP$", "WP") or t.is_space:
                 break
-            if _is_verb(t) and _tag(t) not in ("VBN", "VBG"):
+            if is_verb(t) and tag(t) not in ("VBN", "VBG"):
                 break
-            if _tag(t) == "IN" and t.text.lower() not in ("of", "for"):
+            if tag(t) == "IN" and t.text.lower() not in ("of", "for"):
                 break
             pre.insert(0, t)
             i -= 1
@@ -527,19 +280,21 @@ class Discourse:
             after: list[Token] = []
             j = ent.end + 1
             while j < len(doc) and doc[j].text not in BOUNDARY and doc[j].text != "." and not (
-                    _is_verb(doc[j]) and _tag(doc[j]) not in ("VBN", "VBG")):
+                    is_verb(doc[j]) and tag(doc[j]) not in ("VBN", "VBG")):
                 after.append(doc[j])
                 j += 1
-            if after and _tag(after[0]) not in ("WP", "WDT") and (j >= len(doc) or doc[j].text in BOUNDARY
+            if after and tag(after[0]) not in ("WP", "WDT") and (j >= len(doc) or doc[j].text in BOUNDARY
                                                                  or doc[j].text == "."):
                 np = role_np(after, self.roles)
                 if np:
                     out.append(np)
         # appositive before: "U.S. special envoy for peace in Afghanistan, X, talks ..."
-        if ent.start > 0 and doc[ent.start - 1].text == "," and (ent.end >= len(doc) or doc[ent.end].text in (",", ".")):
+        closed = ent.end >= len(doc) or doc[ent.end].text in (",", ".")
+        if ent.start > 0 and doc[ent.start - 1].text == "," and closed:
             before: list[Token] = []
             k = ent.start - 2
-            while k >= 0 and doc[k].text not in BOUNDARY and not (_is_verb(doc[k]) and _tag(doc[k]) not in ("VBN", "VBG")):
+            while k >= 0 and doc[k].text not in BOUNDARY and not (
+                    is_verb(doc[k]) and tag(doc[k]) not in ("VBN", "VBG")):
                 before.insert(0, doc[k])
                 k -= 1
             # the appositive is a noun phrase: cut it where a preposition follows a non-title word
@@ -552,7 +307,7 @@ class Discourse:
 
     def _build_stream(self) -> None:
         for g, (pi, sent) in enumerate(self.sent_spans):
-            items: list[tuple[int, str, object]] = []
+            items: list[tuple[int, str, Any]] = []
             taken: set[int] = set()
             for ent in sent.ents:
                 key, _ = self._person_key(ent)
@@ -567,18 +322,21 @@ class Discourse:
                 if t.i in taken:
                     continue
                 low = t.text.lower()
-                if _tag(t) == "PRP" and low in ("he", "she", "they", "it"):
+                if tag(t) == "PRP" and low in ("he", "she", "they", "it"):
                     items.append((t.i, "pronoun", t))
-                elif (_tag(t) in ("NNP", "NNPS") or (not t.tag_ and t.text[:1].isupper())) \
+                elif (tag(t) in ("NNP", "NNPS") or (not t.tag_ and t.text[:1].isupper())) \
                         and self.candidates_for(t.text):
                     items.append((t.i, "person", (sent.doc[t.i:t.i + 1], (t.text,))))
-                elif (_tag(t).startswith("NN") or (not t.tag_ and t.is_alpha)) and self._definite(t):
-                    if in_lexicon(t, self.roles) and not self._names_a_person(t):
+                elif tag(t).startswith("NN") or (not t.tag_ and t.is_alpha):
+                    definite = self._definite(t)
+                    if definite and not is_plural(t) and in_lexicon(t, self.roles) and not self._names_a_person(t):
                         items.append((t.i, "role", t))
-                    elif in_lexicon(t, self.orgnouns):
+                    elif definite and in_lexicon(t, self.orgnouns):
                         items.append((t.i, "orgnoun", t))
-                elif _is_plural(t) and in_lexicon(t, self.anon_nouns):
-                    items.append((t.i, "group", t))
+                    elif is_plural(t) and in_lexicon(t, self.anon_nouns):
+                        items.append((t.i, "group", (t, "anonymous")))
+                    elif t.tag_ == "NNS" and t.dep_ in ("nsubj", "nsubjpass"):
+                        items.append((t.i, "group", (t, "organization")))  # "the researchers": a group
             for ti, kind, payload in sorted(items, key=lambda x: x[0]):
                 self._add(pi, g, kind, payload)
 
@@ -600,40 +358,40 @@ class Discourse:
             return True
         return any(c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in t.children)
 
-    def _add(self, pi: int, g: int, kind: str, payload: object) -> None:
+    def _add(self, pi: int, g: int, kind: str, payload: Any) -> None:
         if kind == "person":
-            ent, key = payload  # type: ignore[misc]
+            ent, key = payload
             e = self.person(key, near=len(self.stream))
             if e is None:
                 return
             head = ent[-1]
             self._push(e, pi, head, g, tokens=range(ent.start, ent.end))
         elif kind == "org":
-            ent = payload  # type: ignore[assignment]
-            name = _strip_the(re.sub(r"(?:'s|’s)$", "", ent.text))
-            outlet = outlet_name(name, self.language)
+            ent = payload
+            name = strip_the(re.sub(r"(?:'s|’s)$", "", ent.text))
+            outlet = outlet_name(name, self.language, by_form=ent.label_ == "ORG")
             e = self.orgs.get(outlet or name)
             if e is None:
                 e = self.orgs[outlet or name] = Entity("outlet" if outlet else "organization", outlet or name,
                                                        plural=True)
             self._push(e, pi, ent[-1], g, tokens=range(ent.start, ent.end))
         elif kind == "role":
-            t = payload  # type: ignore[assignment]
+            t = payload
             np = role_np(self._np_tokens(t), self.roles)
             e = self.by_role(np, len(self.stream)) if np else None
             if e is not None:
                 self._push(e, pi, t, g)
         elif kind == "orgnoun":
-            t = payload  # type: ignore[assignment]
+            t = payload
             e = self.org_for_noun(t, len(self.stream))
             self._push(e, pi, t, g)
         elif kind == "group":
-            t = payload  # type: ignore[assignment]
-            name = _text(self._np_tokens(t))
-            e = Entity("anonymous", name, plural=True)
-            self._push(e, pi, t, g)
+            t, kind_of = payload
+            words = self._np_tokens(t)
+            name = self.describe(words) if kind_of == "anonymous" else strip_the(text_of(words))
+            self._push(Entity(kind_of, name, plural=True), pi, t, g)
         elif kind == "pronoun":
-            t = payload  # type: ignore[assignment]
+            t = payload
             if self.in_quote(pi, t):
                 return
             e = self._antecedent(t, pi, g)
@@ -644,8 +402,8 @@ class Discourse:
                 self._push(e, pi, t, g)
 
     def _push(self, e: Entity, pi: int, head: Token, g: int, tokens: Iterable[int] = ()) -> None:
-        subject, main = self._subject(head)
-        m = Mention(e, pi, head.i, g, subject, main, self.in_quote(pi, head), (pi, head.i) in self.source_heads)
+        subject, main, obj = self._subject(head)
+        m = Mention(e, pi, head.i, g, subject, main, obj, self.in_quote(pi, head), (pi, head.i) in self.source_heads)
         self.stream.append(m)
         for i in set(tokens) | {head.i}:
             self.at[(pi, i)] = m
@@ -655,9 +413,9 @@ class Discourse:
         doc = head.doc
         if not doc.has_annotation("DEP"):
             i = head.i
-            while i > 0 and (_premodifier(doc[i - 1]) or _tag(doc[i - 1]) == "DT"):
+            while i > 0 and (premodifier(doc[i - 1]) or tag(doc[i - 1]) == "DT"):
                 i -= 1
-                if _tag(doc[i]) == "DT":
+                if tag(doc[i]) == "DT":
                     break
             return list(doc[i: head.i + 1])
         start = head.left_edge.i
@@ -692,20 +450,20 @@ class Discourse:
         top = [e for s, e in best if s >= best[0][0] - 1e-9]
         if len(top) == 1 or near is None:
             return top[0]
-        recent = [m.entity for m in reversed(self.stream[:near]) if m.entity in top]
+        recent = self.recent(near, lambda e: e in top)
         return recent[0] if recent else top[0]
 
     def org_for_noun(self, t: Token, near: int) -> Entity:
         """ "the ministry" -> the Interior Ministry named before; "the company" -> the last organisation."""
         noun = t.text.lower()
-        orgs = [m.entity for m in reversed(self.stream[:near]) if m.entity.type == "organization"]
+        orgs = self.recent(near, lambda e: e.type == "organization")
         named = [e for e in orgs if noun in e.name.lower().split()]
         if named:
             return named[0]
         if orgs and noun in ("company", "firm", "group", "organization", "organisation", "movement", "party",
                              "alliance", "coalition", "agency", "militants", "insurgents", "rebels", "bank"):
             return orgs[0]
-        name = _strip_the(_text(self._np_tokens(t)))
+        name = strip_the(text_of(self._np_tokens(t)))
         e = self.orgs.get(name.lower())
         if e is None:
             e = self.orgs[name.lower()] = Entity("organization", name, plural=True)
@@ -715,11 +473,11 @@ class Discourse:
         """The entity a pronoun stands for.
 
         Candidates are mentions outside quotes in the same sentence (before the pronoun) and the
-        previous ``WINDOW`` sentences. Score: recency (-2 per sentence), subject of the main clause
-        (+4) or of any clause (+2), source of a statement (+1.5), gender known to agree (+3 for "he",
-        +5 for "she": a name of unknown gender is more often a man's in news text, so a known woman's
-        name outweighs grammatical role for "she"). Gender known to disagree, or the wrong kind
-        (person for he/she, group for they/it) excludes.
+        previous ``WINDOW`` sentences. Score: recency (-2 per sentence); subject of the main clause
+        (+4), of any clause (+2), or object of a verb or preposition (-1); source of a statement
+        (+1.5); gender known to agree (+3 for "he", +6 for "she": a name of unknown gender is more
+        often a man's in news text, so a known woman's name outweighs grammatical role for "she").
+        Gender known to disagree, or the wrong kind (person for he/she, group for they/it) excludes.
         """
         want = PRONOUNS[t.text.lower()]
         best: tuple[float, int, Entity] | None = None
@@ -739,9 +497,9 @@ class Discourse:
                     continue
             elif e.type != "organization":
                 continue
-            score = -2.0 * dist + (4 if m.main else 2 if m.subject else 0) + (1.5 if m.speaker else 0)
+            score = -2.0 * dist + (4 if m.main else 2 if m.subject else -1 if m.obj else 0) + (1.5 if m.speaker else 0)
             if want in ("m", "f") and e.gender == want:
-                score += 5 if want == "f" else 3
+                score += 6 if want == "f" else 3
             score -= 0.001 * idx if dist else -0.001 * idx  # earlier in an old sentence, later in this one
             if best is None or score > best[0]:
                 best = (score, idx, e)
@@ -760,8 +518,17 @@ class Discourse:
         head = p.doc[head_index] if head_index is not None and head_index < len(p.doc) else self.np_head(tokens)
         if head.i < tokens[0].i or head.i > tokens[-1].i:
             head = self.np_head(tokens)
+        named = self._named_in(p.index, tokens, head)
+        if named is not None:
+            return named.speaker(span)
+        if head.text.lower() in ("who", "which", "that") and head.doc.has_annotation("DEP") \
+                and head.head.dep_ == "relcl" and head.head.head.i != head.i:
+            noun = head.head.head  # "X, who said ...": the noun the clause hangs on
+            toks = self._np_tokens(noun)
+            return dataclasses.replace(self.speaker(p.span(self.parsed.text, toks[0].i, toks[-1].i + 1), noun.i)
+                                       or Speaker(None, "unknown"), mention=span)
         low = head.text.lower()
-        if _tag(head) in ("PRP", "PRP$") or low in PRONOUNS:
+        if tag(head) in ("PRP", "PRP$") or low in PRONOUNS:
             m = self.at.get((p.index, head.i))
             return m.entity.speaker(span) if m else Speaker(None, "unknown", span)
         if self._is_anonymous(head, tokens, p.index):
@@ -769,7 +536,9 @@ class Discourse:
         m = self.at.get((p.index, head.i))
         if m is not None and m.entity.type != "anonymous":
             return m.entity.speaker(span)
-        outlet = outlet_name(_text(tokens), self.language) or outlet_name(head.text, self.language)
+        ents = [e for e in head.doc.ents if e.start <= head.i < e.end]
+        outlet = outlet_name(text_of(tokens), self.language) or outlet_name(head.text, self.language) or (
+            outlet_name(ents[0].text, self.language, by_form=True) if ents and ents[0].label_ == "ORG" else None)
         if outlet:
             return Speaker(outlet, "outlet", span)
         if in_lexicon(head, self.documents):
@@ -779,18 +548,46 @@ class Discourse:
             e = self.by_role(np, self._stream_pos(p.index, head.i))
             if e is not None:
                 return Speaker(e.name, "person", span, e.role or np.role, e.affiliation or np.affiliation)
-            return Speaker(_text(self._np_tokens(head)), "person", span, np.role, np.affiliation)
+            return Speaker(self.describe(self._np_tokens(head)), "person", span, np.role, np.affiliation)
         if head.ent_type_ == "PERSON":
             key_words, _ = self._person_key(head.doc[head.i:head.i + 1])
             e = self.person(key_words)
             return e.speaker(span) if e else Speaker(head.text, "person", span)
         if head.ent_type_ in ("ORG", "GPE", "NORP") or in_lexicon(head, self.orgnouns):
-            ents = [e for e in head.doc.ents if e.start <= head.i < e.end]
-            name = _strip_the(ents[0].text) if ents else _strip_the(_text(self._np_tokens(head)))
+            name = strip_the(ents[0].text) if ents else strip_the(text_of(self._np_tokens(head)))
             return Speaker(name, "organization", span)
         if m is not None:
             return m.entity.speaker(span)
-        return Speaker(_strip_the(_text(self._np_tokens(head))) or span.text, "unknown", span)
+        return Speaker(strip_the(text_of(self._np_tokens(head))) or span.text, "unknown", span)
+
+    def _named_in(self, para: int, tokens: list[Token], head: Token) -> Entity | None:
+        """The person a title mention names: "spokesman X" (the name ends the mention) or "the envoy, X"."""
+        if in_lexicon(head, self.anon_nouns) and not in_lexicon(head, self.roles):
+            return None
+        last = tokens[-1] if tokens[-1].text not in BOUNDARY else tokens[-2] if len(tokens) > 1 else tokens[-1]
+        m = self.at.get((para, last.i))
+        if m is not None and m.entity.type == "person" and head.i != last.i:
+            first = last.i
+            while first - 1 >= tokens[0].i and self.at.get((para, first - 1)) is m:
+                first -= 1
+            prev = head.doc[first - 1] if first > tokens[0].i else None
+            if prev is not None and prev.text.lower() not in PREPOSITIONS | DETERMINERS | {"and", "or", "'s", "’s"}:
+                return m.entity
+        if head.doc.has_annotation("DEP"):
+            for t in tokens:
+                if t.dep_ == "appos" and t.head.i == head.i:
+                    m = self.at.get((para, t.i))
+                    if m is not None and m.entity.type == "person":
+                        return m.entity
+        return None
+
+    def describe(self, tokens: list[Token]) -> str:
+        """A description as a name: the noun phrase as written, a sentence-initial "The"/"A" lower-cased."""
+        text = text_of(tokens)
+        first = text.split(" ", 1)[0].lower()
+        if first in DETERMINERS | INDEFINITE | self.anon_modifiers:
+            text = text[:1].lower() + text[1:]
+        return text
 
     def _stream_pos(self, para: int, token: int) -> int:
         for i, m in enumerate(self.stream):
@@ -807,7 +604,7 @@ class Discourse:
         words = {t.text.lower() for t in np}
         if words & self.anon_modifiers or words & INDEFINITE:
             return True
-        if _is_plural(head) and not any(t.text.lower() in ("the", "these", "those") for t in np):
+        if is_plural(head) and not any(t.text.lower() in ("the", "these", "those") for t in np):
             return True
         sent = head.sent.text.lower() if head.doc.has_annotation("SENT_START") else head.doc.text.lower()
         if any(mk in sent for mk in self.anon_markers):
@@ -823,31 +620,32 @@ class Discourse:
         ent_toks = [t for t in left if (t.ent_type_ in ENTITY_AFFILIATION or t.ent_type_ == "PERSON")
                     and t.text.lower() not in self.anon_modifiers | DETERMINERS | INDEFINITE]
         if ent_toks:
-            affiliation = _text(ent_toks) if _contiguous(ent_toks) else ent_toks[0].text
+            affiliation = text_of(ent_toks) if contiguous(ent_toks) else ent_toks[0].text
         elif head.doc.has_annotation("DEP"):
-            comp = [c for c in head.children if c.dep_ == "compound" and c.i < head.i and _tag(c).startswith("NN")]
+            comp = [c for c in head.children if c.dep_ == "compound" and c.i < head.i and tag(c).startswith("NN")]
             if comp:
                 affiliation = comp[-1].text
         if affiliation is None:
             right = [t for t in np if t.i > head.i]
             for i, t in enumerate(right):
-                if t.text.lower() in ("in", "at", "within", "from", "to", "inside", "of", "with") and i + 1 < len(right):
-                    rest = [x for x in right[i + 1:] if _tag(x) != "DT"]
+                if t.text.lower() in ("in", "at", "within", "from", "to", "inside", "of", "with") \
+                        and i + 1 < len(right):
+                    rest = [x for x in right[i + 1:] if tag(x) != "DT"]
                     ents = [x for x in rest if x.ent_type_ in ENTITY_AFFILIATION | {"PERSON"}]
-                    if ents and _contiguous(ents):
-                        affiliation = _text(ents)
+                    if ents and contiguous(ents):
+                        affiliation = text_of(ents)
                         break
                     nouns = [x for x in rest if in_lexicon(x, self.orgnouns)]
                     if nouns:
                         affiliation = nouns[0].text
                         break
-        mods = [t.text for t in left if _tag(t) == "JJ" and t.text.lower() not in self.anon_modifiers
+        mods = [t.text for t in left if tag(t) == "JJ" and t.text.lower() not in self.anon_modifiers
                 and t.ent_type_ not in ENTITY_AFFILIATION]
         noun = head.text
-        role = None if in_lexicon(head, self.anon_nouns) in ("source", "person", "insider", "witness", "resident") else \
-            " ".join(mods + [noun])
-        name = _text([t for t in np if not (t.text in BOUNDARY)]) or span.text
-        return Speaker(name, "anonymous", span, role, _strip_the(affiliation) if affiliation else None)
+        role = " ".join(mods + [noun]) if in_lexicon(head, self.anon_nouns) in (
+            "official", "diplomat", "aide", "representative") else None
+        name = self.describe([t for t in np if t.text not in BOUNDARY]) or span.text
+        return Speaker(name, "anonymous", span, role, strip_the(affiliation) if affiliation else None)
 
     def _document(self, head: Token, span: Span) -> Speaker:
         """A document as speaker; who issued it when the mention says ("Mujahid's statement")."""
@@ -868,7 +666,7 @@ class Discourse:
                     tspan = p.span(self.parsed.text, toks[0].i, toks[-1].i + 1)
                     issuer = self.speaker(tspan, target.i)
                     break
-        noun = in_lexicon(head, self.documents) or _noun_key(head)
+        noun = in_lexicon(head, self.documents) or noun_key(head)
         if issuer is None or issuer.name is None:
             return Speaker(noun, "document", span)
         aff = issuer.affiliation if issuer.type == "person" else issuer.name

@@ -5,9 +5,9 @@
     Tagger.attributions(parsed)  -> [Attribution]    tagged spans grouped around their cues
 
 Labels: ``S`` source, ``C`` cue, ``Q`` content. Features come from the spaCy parse of the paragraph
-(word, lemma, tags, dependencies, the path to the nearest cue-lexicon ancestor, quote-mark state,
-entities, sentence position); the cue lexicon is the list of cue lemmas seen in training, shipped
-beside the model. ``eval/train_tagger.py`` trains the model; docs/tagger.md has the figures.
+(word forms, fine tags, dependencies, the path to the nearest cue-word ancestor, quote-mark state,
+entities, sentence position); the cue lexicon is the list of cue words seen in training, shipped
+beside the model. Paragraphs the pipeline left unparsed are parsed here first (same tokens). ``eval/train_tagger.py`` trains the model; docs/tagger.md has the figures.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from ..model import Kind, Span
 from .types import Attribution, Paragraph, Parsed
 
 if TYPE_CHECKING:
+    from spacy.language import Language
     from spacy.tokens import Doc, Token
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,8 @@ CLOSE_QUOTES = frozenset("”’»")
 AMBIGUOUS_QUOTES = frozenset('"')
 QUOTE_CHARS = OPEN_QUOTES | CLOSE_QUOTES | AMBIGUOUS_QUOTES | {"''", "``"}
 _ROLE = {"S": "source", "C": "cue", "Q": "content"}
-SNAP_OVERLAP = 0.6
+# components a re-parse skips, as the pipeline's own parse does (features use none of them)
+_SKIP = ("lemmatizer", "attribute_ruler", "senter")
 
 
 # ---------------------------------------------------------------- features
@@ -93,12 +95,35 @@ def _quote_distances(doc: Doc) -> tuple[list[int], list[int]]:
     return left, right
 
 
+_COARSE = {"MD": "AUX", "CD": "NUM", "CC": "CCONJ", "TO": "PART", "RP": "PART", "POS": "PART", "EX": "PRON",
+           "NNP": "PROPN", "NNPS": "PROPN", "PRP": "PRON", "PRP$": "PRON", "WP": "PRON", "WP$": "PRON",
+           "DT": "DET", "PDT": "DET", "WDT": "DET", "IN": "ADP", "UH": "INTJ"}
+_COARSE_PREFIX = (("VB", "VERB"), ("NN", "NOUN"), ("JJ", "ADJ"), ("RB", "ADV"), ("WRB", "ADV"))
+CUE_CLASSES = frozenset({"VERB", "NOUN", "ADJ", "ADP", "AUX"})
+
+
+def coarse(tag: str) -> str:
+    """A coarse word class from the fine-grained tag alone (the pipeline may skip the attribute ruler)."""
+    if tag in _COARSE:
+        return _COARSE[tag]
+    for prefix, name in _COARSE_PREFIX:
+        if tag.startswith(prefix):
+            return name
+    return "PUNCT" if tag and not tag[0].isalpha() else "X"
+
+
 def doc_features(doc: Doc, cues: frozenset[str]) -> list[list[str]]:
-    """The CRF feature strings of every token of a paragraph doc."""
+    """The CRF feature strings of every token of a paragraph doc.
+
+    Uses word forms, fine tags, the dependency parse, entities and sentences; never lemmas or
+    coarse POS, which the pipeline does not always compute.
+    """
     n = len(doc)
     inq = _quote_state(doc)
     qleft, qright = _quote_distances(doc)
-    is_cue = [t.lemma_.lower() in cues and t.pos_ in ("VERB", "NOUN", "ADJ", "ADP", "AUX") for t in doc]
+    tags = [t.tag_ for t in doc]
+    poss = [coarse(x) for x in tags]
+    is_cue = [t.lower_ in cues and p in CUE_CLASSES for t, p in zip(doc, poss)]
     cue_idx = [i for i, c in enumerate(is_cue) if c]
     sent_has_cue: dict[int, bool] = {}
     sent_has_quote: dict[int, bool] = {}
@@ -111,7 +136,6 @@ def doc_features(doc: Doc, cues: frozenset[str]) -> list[list[str]]:
             sent_start[i] = s.start
             sent_len[i] = s.end - s.start
     lowers = [t.lower_ if not t.like_num else "<num>" for t in doc]
-    poss = [t.pos_ for t in doc]
     deps = [t.dep_ for t in doc]
     feats: list[list[str]] = []
     ci = 0
@@ -123,16 +147,15 @@ def doc_features(doc: Doc, cues: frozenset[str]) -> list[list[str]]:
         f = [
             "bias",
             "w=" + lowers[i],
-            "l=" + t.lemma_.lower(),
             "sh=" + t.shape_[:4],
             "suf=" + lowers[i][-3:],
             "p=" + poss[i],
             "t=" + t.tag_,
             "d=" + deps[i],
             "dp=" + deps[i] + "|" + poss[i],
-            "hl=" + h.lemma_.lower(),
-            "hp=" + h.pos_,
-            "dh=" + deps[i] + "|" + h.pos_,
+            "hl=" + lowers[h.i],
+            "hp=" + poss[h.i],
+            "dh=" + deps[i] + "|" + poss[h.i],
             "hd=" + h.dep_,
             "e=" + (t.ent_iob_ + "-" + t.ent_type_ if t.ent_type_ else "O"),
             "q=" + str(inq[i]),
@@ -153,10 +176,10 @@ def doc_features(doc: Doc, cues: frozenset[str]) -> list[list[str]]:
         child, anc, depth = t, h, 1
         gov = None
         while anc.i != child.i and depth < 12:
-            if gov is None and anc.pos_ in ("VERB", "AUX"):
+            if gov is None and poss[anc.i] in ("VERB", "AUX"):
                 gov = anc
             if is_cue[anc.i]:
-                f.append("ca=" + anc.lemma_.lower())
+                f.append("ca=" + lowers[anc.i])
                 f.append("cr=" + child.dep_)
                 f.append("crd=" + child.dep_ + "|" + _bucket(depth))
                 f.append("crq=" + child.dep_ + "|" + str(inq[i]))
@@ -165,7 +188,7 @@ def doc_features(doc: Doc, cues: frozenset[str]) -> list[list[str]]:
         else:
             f.append("ca=none")
         if gov is not None:
-            f.append("gv=" + gov.lemma_.lower())
+            f.append("gv=" + lowers[gov.i])
         if t.dep_ == "ROOT":
             f.append("root")
         # token distance to the nearest cue word, left and right
@@ -187,10 +210,6 @@ def doc_features(doc: Doc, cues: frozenset[str]) -> list[list[str]]:
                     f.append(f"{k}cue")
             else:
                 f.append(f"{k}edge")
-        if i > 0:
-            f.append("bw=" + lowers[i - 1] + "|" + lowers[i])
-        if i + 1 < n:
-            f.append("bw+=" + lowers[i] + "|" + lowers[i + 1])
         feats.append(f)
     return feats
 
@@ -211,72 +230,20 @@ def spans_from_bio(labels: list[str]) -> list[tuple[str, int, int]]:
     return out
 
 
-def _write(labels: list[str], role: str, i: int, j: int) -> None:
-    for k in range(i, j):
-        labels[k] = ("B-" if k == i else "I-") + role
-
-
-def snap_labels(doc: Doc, labels: list[str]) -> list[str]:
-    """Content spans snapped to the parse: pieces split by bare punctuation are joined, and a span
-    that mostly covers a dependency subtree is widened or narrowed to it (never across a source or cue)."""
-    out = list(labels)
-    spans = spans_from_bio(out)
-    contents = [(i, j) for r, i, j in spans if r == "Q"]
-    # join content pieces separated only by punctuation or whitespace
-    merged: list[tuple[int, int]] = []
-    for i, j in contents:
-        if merged and all(doc[k].is_punct or doc[k].is_space for k in range(merged[-1][1], i)) \
-                and not any(_is_quote(doc[k]) for k in range(merged[-1][1], i)):
-            merged[-1] = (merged[-1][0], j)
-        else:
-            merged.append((i, j))
-    blocked = [lab != "O" and lab[2:] in ("S", "C") for lab in out]
-    for i0, j0 in merged:
-        for k in range(i0, j0):
-            if out[k][2:] == "Q":
-                out[k] = "O"
-        i, j = i0, j0
-        h = doc[_head(doc, i, j)]
-        lo, hi = h.left_edge.i, h.right_edge.i + 1
-        k = i
-        while k > lo and not blocked[k - 1]:
-            k -= 1
-        lo = max(lo, k)
-        k = j
-        while k < hi and not blocked[k]:
-            k += 1
-        hi = min(hi, k)
-        inter = max(0, min(j, hi) - max(i, lo))
-        union = max(j, hi) - min(i, lo)
-        if union and inter / union >= SNAP_OVERLAP:
-            i, j = lo, hi
-        while i < j and (doc[i].is_space or doc[i].is_punct and not _is_quote(doc[i])):
-            i += 1
-        while j > i and (doc[j - 1].is_space or doc[j - 1].is_punct and not _is_quote(doc[j - 1])):
-            j -= 1
-        for k in range(i, j):
-            if not blocked[k]:
-                out[k] = "I-Q"
-        if j > i and not blocked[i]:
-            out[i] = "B-Q"
-        if j < len(out) and out[j] == "I-Q":
-            out[j] = "B-Q"
-    return out
-
-
 # ---------------------------------------------------------------- the tagger
 
 
 class Tagger:
     """A trained CRF and its cue lexicon."""
 
-    def __init__(self, model_path: Path, cues: frozenset[str]) -> None:
+    def __init__(self, model_path: Path, cues: frozenset[str], nlp: Language | None = None) -> None:
         import pycrfsuite
 
         self._crf = pycrfsuite.Tagger()
         self._crf.open(str(model_path))
         self.cues = cues
         self.model_path = model_path
+        self._nlp = nlp
 
     @classmethod
     def from_files(cls, model_path: Path, cues_path: Path) -> Tagger:
@@ -285,7 +252,23 @@ class Tagger:
 
     def tag(self, paragraph: Paragraph) -> list[str]:
         """One BIO label per token of ``paragraph.doc``."""
-        return self._tag_doc(paragraph.doc)[0]
+        return self._tag_doc(self._parsed_doc(paragraph))[0]
+
+    def _parsed_doc(self, paragraph: Paragraph) -> Doc:
+        """The paragraph's doc with tags and dependencies (parsed here when the pipeline skipped it)."""
+        if paragraph.parsed:
+            return paragraph.doc
+        if self._nlp is None:
+            from .. import nlp as nlp_mod
+
+            self._nlp = nlp_mod.load()
+        skip = [n for n in _SKIP if n in self._nlp.pipe_names]
+        doc = self._nlp(paragraph.doc.text, disable=skip)
+        if len(doc) != len(paragraph.doc):
+            log.warning("re-tokenised paragraph %d differs (%d vs %d tokens); not tagged",
+                        paragraph.index, len(doc), len(paragraph.doc))
+            return paragraph.doc[0:0].as_doc()
+        return doc
 
     def _tag_doc(self, doc: Doc) -> tuple[list[str], list[float]]:
         if len(doc) == 0:
@@ -298,8 +281,11 @@ class Tagger:
         """The tagged attributions of an article, one per content span."""
         out: list[Attribution] = []
         for para in parsed.paragraphs:
-            labels, probs = self._tag_doc(para.doc)
-            out.extend(group(parsed.text, para, labels, probs))
+            doc = self._parsed_doc(para)
+            labels, probs = self._tag_doc(doc)
+            if len(labels) != len(para.doc):
+                continue
+            out.extend(group(parsed.text, para, doc, labels, probs))
         return out
 
 
@@ -361,9 +347,9 @@ def _nearest_cue(doc: Doc, sent: list[int], cues: list[tuple[int, int]], span: t
     return best
 
 
-def group(text: str, para: Paragraph, labels: list[str], probs: list[float]) -> list[Attribution]:
-    """Tagged spans of one paragraph -> Attributions: each content span with its cue and that cue's source."""
-    doc = para.doc
+def group(text: str, para: Paragraph, doc: Doc, labels: list[str], probs: list[float]) -> list[Attribution]:
+    """Tagged spans of one paragraph (``doc``: its parse) -> Attributions: each content span with its
+    cue and that cue's source."""
     spans = spans_from_bio(labels)
     cues = [(i, j) for r, i, j in spans if r == "C"]
     sources = [(i, j) for r, i, j in spans if r == "S"]

@@ -68,6 +68,21 @@ class Attribution:
     none nearby. ``paragraph`` is the index of the paragraph holding the cue (or
     the content when there is no cue); ``source_head`` / ``cue_head`` are token
     indices inside that paragraph's doc (None when not available).
+
+    ``rule``: "syntactic" (a cue verb governing the content), "according_to", "nominal"
+    ("X's claim that ..."), "quote_after" / "quote_before" (a cue next to a quotation's
+    closing / opening mark), "floating" (a quotation alone in its sentence: source and
+    cue None, the speaker is the previous one).
+    ``flags``: "unclosed_quote" (lower confidence), "multi_paragraph", "split_quote"
+    (one quotation split by its reporting clause gives two statements), "interrupted"
+    (the reporting clause sits inside the content), "denial" (cue "deny").
+    ``extra`` (keys present only when the text has them; values are article Spans):
+      "via_mention"  X in "Y quoted by X" (``source`` is Y)
+      "citing"       Y in "X reported, citing Y" (``source`` is X, the relay)
+      "quoting"      what is quoted from: "..., quoting from the draft"
+      "addressee"    who was told: "told Reuters", "assured reporters"
+      "pieces"       list of Spans: the parts of a content that spans paragraphs
+                     (without the marks) or surrounds an interrupting reporting clause
     """
 
     kind: Kind

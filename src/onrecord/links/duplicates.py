@@ -3,7 +3,8 @@
 Each article becomes the set of its word 3-grams; MinHash LSH proposes candidate pairs and
 every candidate is checked on the exact sets: a pair is a duplicate when its Jaccard
 similarity or its overlap (the share of the shorter text found in the longer) reaches the
-threshold. Duplicates are grouped transitively; a cluster is named by its smallest article id.
+threshold, and the two texts carry mostly the same figures (template stories such as dividend
+notices share their wording but not their numbers). Duplicates are grouped transitively; a cluster is named by its smallest article id.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from .names import fold
 log = logging.getLogger(__name__)
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_NUMBER = re.compile(r"\d+(?:[.,/]\d+)*")
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class DupConfig:
     jaccard: float = 0.5
     overlap: float = 0.8
     min_shingles: int = 8
+    numbers: float = 0.6  # share of the figures (of the text with fewer) both texts must carry
 
 
 def shingles(text: str, k: int = 3) -> set[int]:
@@ -40,6 +43,17 @@ def shingles(text: str, k: int = 3) -> set[int]:
     if len(words) < k:
         return {zlib.crc32(" ".join(words).encode())} if words else set()
     return {zlib.crc32(" ".join(words[i:i + k]).encode()) for i in range(len(words) - k + 1)}
+
+
+def figures(text: str) -> set[str]:
+    """The numbers in ``text``: amounts, dates and times that tell template stories apart."""
+    return set(_NUMBER.findall(text))
+
+
+def _same_figures(a: set[str], b: set[str], share: float) -> bool:
+    if len(a) < 3 or len(b) < 3:
+        return True
+    return len(a & b) / min(len(a), len(b)) >= share
 
 
 def _identity(x: int) -> int:
@@ -62,10 +76,12 @@ def find_duplicates(docs: Iterable[tuple[int, str]], config: DupConfig = DupConf
         raise MissingExtra("near-duplicate detection", "links") from e
 
     sets: dict[int, set[int]] = {}
+    numbers: dict[int, set[str]] = {}
     for aid, text in docs:
         s = shingles(text, config.shingle)
         if len(s) >= config.min_shingles:
             sets[aid] = s
+            numbers[aid] = figures(text)
     ids = sorted(sets)
     lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm)
     hashes = MinHash.bulk((sets[i] for i in ids), num_perm=config.num_perm, hashfunc=_identity)
@@ -90,7 +106,8 @@ def find_duplicates(docs: Iterable[tuple[int, str]], config: DupConfig = DupConf
                 continue
             checked += 1
             jac, ovl = similarity(sets[aid], sets[other])
-            if jac >= config.jaccard or ovl >= config.overlap:
+            if (jac >= config.jaccard or ovl >= config.overlap) and _same_figures(
+                    numbers[aid], numbers[other], config.numbers):
                 score = max(jac, ovl)
                 best[aid] = max(best.get(aid, 0.0), score)
                 best[other] = max(best.get(other, 0.0), score)

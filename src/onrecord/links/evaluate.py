@@ -2,12 +2,13 @@
 
     python -m onrecord.links.evaluate [--db LEDGER] [--shared ../shared] [--json]
 
-Gold sets live in ``eval/links/`` as article ids, character offsets and labels (no article
-text): ``speakers.json`` (who really said each statement), ``denials.json`` (whether each
+Gold sets live in ``eval/links/`` as article ids, character offsets into the article's text
+as ``../shared`` holds it, and labels (no article text): ``speakers.json`` (who really said each statement), ``denials.json`` (whether each
 statement denies, confirms or neither) and ``corpus.json`` (the articles the ledger is built
 from). Near-duplicate pairs are made by code from Reuters-21578 texts (``make_copy``) with a
-fixed seed, so only the recipe is stored. Statements are matched to the ledger's by the
-largest overlap of content offsets in the same article, so the sets survive engine changes.
+fixed seed, so only the recipe is stored. A gold statement is found again in the ledger by
+its content (located in the ledger's copy of the article, whitespace aside) and the largest
+overlap with the ledger's statements, so the sets survive reader and engine changes.
 """
 
 from __future__ import annotations
@@ -60,32 +61,68 @@ def read_corpus(shared: Path, ids: set[str] | None = None) -> Iterator[dict[str,
 
 # -- matching gold statements to the ledger --------------------------------------------------------------------
 
+def _collapsed(text: str) -> tuple[str, list[int]]:
+    """``text`` with runs of whitespace as one space, and the index in ``text`` of each kept character."""
+    out, where = [], []
+    space = False
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if not space and out:
+                out.append(" ")
+                where.append(i)
+            space = True
+        else:
+            out.append(ch)
+            where.append(i)
+            space = False
+    return "".join(out), where
+
+
+def locate(snippet: str, text: str) -> tuple[int, int] | None:
+    """Offsets of ``snippet`` in ``text``, ignoring differences in whitespace; None when absent."""
+    flat, where = _collapsed(text)
+    needle = " ".join(snippet.split())
+    i = flat.find(needle)
+    if i < 0 or not needle:
+        return None
+    return where[i], where[i + len(needle) - 1] + 1
+
+
 class _Matcher:
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.article = {r[0]: r[1] for r in conn.execute("SELECT ext_id, id FROM articles")}
+    """Gold offsets (into the ../shared text of an article) -> the ledger's statement with that content."""
+
+    def __init__(self, conn: sqlite3.Connection, sources: dict[str, str]) -> None:
+        self.article = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT ext_id, id, text FROM articles")}
+        self.sources = sources
         self.statements: dict[int, list[tuple[int, int, int]]] = {}
         for sid, aid, a, b in conn.execute("SELECT id, article_id, content_start, content_end FROM statements"):
             self.statements.setdefault(aid, []).append((a, b, sid))
 
     def find(self, ext_id: str, start: int, end: int) -> int | None:
-        """The statement of that article whose content overlaps [start, end) most (at least half of the shorter)."""
-        aid = self.article.get(ext_id)
+        """The statement whose content overlaps the gold content most (at least half of the shorter)."""
+        if ext_id not in self.article or ext_id not in self.sources:
+            return None
+        aid, text = self.article[ext_id]
+        span = locate(self.sources[ext_id][start:end], text)
+        if span is None:
+            return None
+        start, end = span
         best, best_overlap = None, 0
-        for a, b, sid in self.statements.get(aid, []) if aid is not None else []:
+        for a, b, sid in self.statements.get(aid, []):
             overlap = min(b, end) - max(a, start)
             if overlap > best_overlap and overlap >= 0.5 * min(b - a, end - start):
                 best, best_overlap = sid, overlap
         return best
 
 
-def score_speakers(conn: sqlite3.Connection, gold: list[dict[str, Any]]) -> dict[str, Any]:
+def score_speakers(conn: sqlite3.Connection, gold: list[dict[str, Any]], sources: dict[str, str]) -> dict[str, Any]:
     """Pairwise merging precision/recall over statements of different articles.
 
     A pair is "same" in the gold when both statements have the same ``speaker`` label, and in the
     ledger when both map to the same speaker identity. ``linker`` counts only statements whose
     engine-resolved name is right (``engine_ok``), judging the linker alone; ``end_to_end`` counts all.
     """
-    match = _Matcher(conn)
+    match = _Matcher(conn, sources)
     identity = dict(conn.execute("SELECT statement_id, identity_id FROM statement_identity").fetchall())
     items = []
     for g in gold:
@@ -112,9 +149,9 @@ def score_speakers(conn: sqlite3.Connection, gold: list[dict[str, Any]]) -> dict
     return out
 
 
-def score_denials(conn: sqlite3.Connection, gold: list[dict[str, Any]]) -> dict[str, Any]:
+def score_denials(conn: sqlite3.Connection, gold: list[dict[str, Any]], sources: dict[str, str]) -> dict[str, Any]:
     """Detection precision/recall for denials and for confirmations, and how many gold denials got a link."""
-    match = _Matcher(conn)
+    match = _Matcher(conn, sources)
     stance = dict(conn.execute("SELECT statement_id, stance FROM statement_stance").fetchall())
     linked = {r[0] for r in conn.execute("SELECT statement_id FROM statement_links")}
     out: dict[str, Any] = {"gold": len(gold)}
@@ -248,8 +285,12 @@ def main(argv: list[str] | None = None) -> int:
 
             conn.isolation_level = None
             run_links(conn)
-        result["speakers"] = score_speakers(conn, json.loads((GOLD / "speakers.json").read_text())["statements"])
-        result["denials"] = score_denials(conn, json.loads((GOLD / "denials.json").read_text())["statements"])
+        speakers = json.loads((GOLD / "speakers.json").read_text())["statements"]
+        denials = json.loads((GOLD / "denials.json").read_text())["statements"]
+        ids = {g["article"] for g in speakers + denials}
+        sources = {row["id"]: row["text"] for row in read_corpus(args.shared, ids)}
+        result["speakers"] = score_speakers(conn, speakers, sources)
+        result["denials"] = score_denials(conn, denials, sources)
         conn.close()
     if args.json:
         print(json.dumps(result, indent=2))

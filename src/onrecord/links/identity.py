@@ -9,7 +9,8 @@ its own article only. Forms then merge into identities:
 - compatible variants ("J. Smith", "Bill Smith", "William J. Smith") merge with a full name only
   with evidence (a shared affiliation or role word, or the articles share a story or another
   named speaker) and only when the variant cannot belong to two different people;
-- a bare surname joins the one full name with that surname under the same evidence rule;
+- a bare surname joins the full name its own article spells out (as a speaker or in the text),
+  else the one full name with that surname under the same evidence rule;
 - anonymous sources, documents and descriptions never merge across articles;
 - organisations and outlets merge by their normalised name.
 
@@ -20,14 +21,17 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
+from datetime import date
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .names import PersonName, compatible, fold, is_proper, looks_like_person, org_key, parse_person
 
 log = logging.getLogger(__name__)
 
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}")
 PRONOUNS = frozenset("he she they him her them i we you it his hers their who which".split())
 
 
@@ -70,6 +74,7 @@ class Identity:
     roles: list[dict[str, object]] = field(default_factory=list)
     affiliations: list[dict[str, object]] = field(default_factory=list)
     statement_ids: list[int] = field(default_factory=list)
+    statement_forms: dict[int, str] = field(default_factory=dict)
     statements: int = 0
     articles: int = 0
     first_seen: str | None = None
@@ -81,8 +86,13 @@ class Identity:
                 "first_seen": self.first_seen, "last_seen": self.last_seen}
 
 
-def form_of(m: Mention) -> str | None:
-    """The form key of a mention's speaker, or None when the statement has no named speaker."""
+def form_of(m: Mention, surnames: frozenset[str] | set[str] = frozenset()) -> str | None:
+    """The form key of a mention's speaker, or None when the statement has no named speaker.
+
+    ``surnames`` are the surnames of full-name persons in the ledger: a one-word speaker the
+    engine did not type as a person ("Volcker" typed as an organisation) is taken as a bare
+    surname when it is one of them.
+    """
     if not m.name or not m.name.strip() or fold(m.name.strip()) in PRONOUNS:
         return None
     name = m.name.strip()
@@ -91,6 +101,10 @@ def form_of(m: Mention) -> str | None:
         return f"anon:{m.article_id}:{m.speaker_id if m.speaker_id is not None else fold(name)}"
     if t == "document":
         return f"doc:{m.article_id}:{fold(name)}:{fold(m.issued_by or '')}"
+    if t in ("organization", "unknown", "outlet") and " " not in name and name[:1].isupper() and not name.isupper():
+        pn = parse_person(name)
+        if pn is not None and pn.surname in surnames:
+            return f"bare:{m.article_id}:{pn.surname}"
     if t == "person" or (t == "unknown" and looks_like_person(name)):
         pn = parse_person(name)
         if pn is None:
@@ -103,6 +117,17 @@ def form_of(m: Mention) -> str | None:
     return f"local:{m.article_id}:{fold(name)}"
 
 
+def person_surnames(mentions: Iterable[Mention]) -> set[str]:
+    """Surnames of the full-name persons among ``mentions``."""
+    out = set()
+    for m in mentions:
+        if m.name and m.type in ("person", "unknown") and " " in m.name.strip():
+            pn = parse_person(m.name)
+            if pn is not None and pn.is_full and (m.type == "person" or looks_like_person(m.name)):
+                out.add(pn.surname)
+    return out
+
+
 def _role_word(role: str) -> str:
     words = fold(role).replace("-", " ").split()
     return words[-1] if words else ""
@@ -111,12 +136,19 @@ def _role_word(role: str) -> str:
 class _Forms:
     """What is known about each form: mentions, evidence, and the person name it stands for."""
 
-    def __init__(self, mentions: Iterable[Mention], story_of: dict[int, int]) -> None:
+    def __init__(self, mentions: Iterable[Mention], story_of: dict[int, int],
+                 texts: Mapping[int, str] | None = None) -> None:
+        mentions = list(mentions)
+        self.texts = texts or {}
+        self._folded: dict[int, str] = {}
+        surnames = person_surnames(mentions)
         self.mentions: dict[str, list[Mention]] = defaultdict(list)
+        self.form: dict[int, str] = {}
         for m in mentions:
-            f = form_of(m)
+            f = form_of(m, surnames)
             if f is not None:
                 self.mentions[f].append(m)
+                self.form[m.statement_id] = f
         self.person: dict[str, PersonName] = {}
         for f, ms in self.mentions.items():
             if f.startswith(("person:", "bare:")):
@@ -136,8 +168,16 @@ class _Forms:
         self.cooccurring = {f: set().union(*(by_article[a] for a in arts)) - {f}
                             for f, arts in self.articles.items()}
 
+    def named_in(self, g: str, article: int) -> bool:
+        """Whether the full name of person form ``g`` appears in the text of ``article``."""
+        if article not in self._folded:
+            self._folded[article] = " " + " ".join(re.sub(r"[^\w']+", " ", fold(self.texts.get(article, ""))).split()) + " "
+        return f" {self.person[g].key} " in self._folded[article]
+
     def evidence(self, f: str, g: str) -> bool:
         """Something besides the name says ``f`` and ``g`` are the same speaker."""
+        if self.articles[f] & self.articles[g]:
+            return True  # named in the same article
         if self.affiliations[f] & self.affiliations[g]:
             return True
         if self.roles[f] & self.roles[g]:
@@ -147,7 +187,14 @@ class _Forms:
         return bool(self.cooccurring[f] & self.cooccurring[g])
 
 
-def _clusters(forms: _Forms) -> dict[str, str]:
+def _near(a: Iterable[str | None], b: Iterable[str | None], days: int) -> bool:
+    """Whether the date spans of ``a`` and ``b`` come within ``days`` of each other."""
+    da = sorted(date.fromisoformat(x[:10]).toordinal() for x in a if x and _ISO.match(x))
+    db = sorted(date.fromisoformat(x[:10]).toordinal() for x in b if x and _ISO.match(x))
+    return bool(da and db) and not (da[-1] < db[0] - days or db[-1] < da[0] - days)
+
+
+def _clusters(forms: _Forms, bare_window_days: int | None = None) -> dict[str, str]:
     """Automatic linking: form -> the form that represents its cluster."""
     parent = {f: f for f in forms.mentions}
 
@@ -179,9 +226,18 @@ def _clusters(forms: _Forms) -> dict[str, str]:
         for f in group:
             if f.startswith("bare:"):
                 full = [g for g in compat[f] if forms.person[g].is_full]
+                here = [g for g in full if forms.articles[g] & forms.articles[f]
+                        or any(forms.named_in(g, a) for a in forms.articles[f])]
+                full = here or full  # a full name in the same article is the one it stands for
                 roots = {find(g) for g in full}
                 if len(roots) == 1 and any(forms.evidence(f, g) for g in full):
                     parent[find(f)] = roots.pop()
+                elif bare_window_days is not None and not here:
+                    dates = [m.date for m in forms.mentions[f]]
+                    near = [g for g in full if _near(dates, (m.date for m in forms.mentions[g]), bare_window_days)]
+                    roots = {find(g) for g in near}
+                    if len(roots) == 1:
+                        parent[find(f)] = roots.pop()
     return {f: find(f) for f in parent}
 
 
@@ -250,6 +306,7 @@ def _build(forms_in: list[str], forms: _Forms, forced: str | None, dup_of: dict[
         roles=_timeline((m.role, m.date) for m in ms if m.role),
         affiliations=_timeline((m.affiliation, m.date) for m in ms if m.affiliation),
         statement_ids=sorted(m.statement_id for m in ms),
+        statement_forms={m.statement_id: f for f in forms_in for m in forms.mentions[f]},
         statements=len(seen_statements),
         articles=len({dup_of.get(m.article_id, m.article_id) for m in ms}),
         first_seen=dates[0] if dates else None, last_seen=dates[-1] if dates else None,
@@ -262,14 +319,19 @@ def link_identities(
     story_of: dict[int, int] | None = None,
     dup_of: dict[int, int] | None = None,
     overrides: Sequence[Override] = (),
+    texts: Mapping[int, str] | None = None,
+    bare_window_days: int | None = None,
 ) -> list[Identity]:
     """Group statement speakers into identities.
 
     ``story_of`` maps article id -> story id (co-occurrence evidence), ``dup_of`` article id ->
-    near-duplicate cluster id (a wire story republished counts once in the statistics).
+    near-duplicate cluster id (a wire story republished counts once in the statistics),
+    ``texts`` article id -> text (a bare surname joins the full name its own article spells out).
+    ``bare_window_days`` (off by default) lets a bare surname with no other evidence join the only
+    person with that surname quoted within that many days of it.
     """
-    forms = _Forms(mentions, story_of or {})
-    cluster_of, names = apply_overrides(_clusters(forms), overrides)
+    forms = _Forms(mentions, story_of or {}, texts)
+    cluster_of, names = apply_overrides(_clusters(forms, bare_window_days), overrides)
     members: dict[str, list[str]] = defaultdict(list)
     for f, root in cluster_of.items():
         members[root].append(f)

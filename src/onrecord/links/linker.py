@@ -13,7 +13,7 @@ import re
 import sqlite3
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -21,7 +21,7 @@ from typing import Any
 
 from .denials import DenialConfig, Report, Said, link_stances
 from .duplicates import DupConfig, find_duplicates
-from .identity import Identity, Mention, Override, form_of, link_identities
+from .identity import Identity, Mention, Override, form_of, link_identities, person_surnames
 from .stories import Doc, StoryConfig, group_stories
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,9 @@ class LinkConfig:
     stories: StoryConfig = field(default_factory=StoryConfig)
     denials: DenialConfig = field(default_factory=DenialConfig)
     context_chars: int = 80  # article text kept on each side of a cue for the denial detector
+    # off (None): a bare surname joins a full name only with evidence; N: also when that surname has
+    # one person in the ledger, quoted within N days
+    bare_window_days: int | None = None
 
 
 def _now() -> str:
@@ -113,15 +116,34 @@ def _write_identities(conn: sqlite3.Connection, identities: list[Identity], ment
                                " n_statements, n_articles, first_seen, last_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                                (ident.key, *values))
             ids[ident.key] = int(cur.lastrowid or 0)
-    identity_of_form = {f: ids[i.key] for i in identities for f in i.forms}
+    identity_of = {sid: ids[i.key] for i in identities for sid in i.statement_ids}
     conn.execute("DELETE FROM statement_identity")
-    rows = [(m.statement_id, identity_of_form[f], f) for m in mentions if (f := form_of(m)) in identity_of_form]
+    rows = sorted((sid, ids[i.key], f) for i in identities for sid, f in i.statement_forms.items())
     conn.executemany("INSERT INTO statement_identity (statement_id, identity_id, form) VALUES (?,?,?)", rows)
     conn.execute("UPDATE speakers SET identity_id = NULL WHERE identity_id IS NOT NULL")
-    by_speaker = {m.speaker_id: identity_of_form[f] for m in mentions
-                  if m.speaker_id is not None and (f := form_of(m)) in identity_of_form}
+    by_speaker = {m.speaker_id: identity_of[m.statement_id] for m in mentions
+                  if m.speaker_id is not None and m.statement_id in identity_of}
     conn.executemany("UPDATE speakers SET identity_id = ? WHERE id = ?", [(v, k) for k, v in by_speaker.items()])
     return ids
+
+
+class _Texts(Mapping[int, str]):
+    """Article texts read from the ledger on demand."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __getitem__(self, article_id: int) -> str:
+        row = self.conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise KeyError(article_id)
+        return str(row[0])
+
+    def __iter__(self) -> Iterator[int]:
+        return (r[0] for r in self.conn.execute("SELECT id FROM articles"))
+
+    def __len__(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 
 
 def relink_identities(conn: sqlite3.Connection) -> int:
@@ -129,7 +151,10 @@ def relink_identities(conn: sqlite3.Connection) -> int:
     mentions = load_mentions(conn)
     story_of = dict(conn.execute("SELECT article_id, story_id FROM story_articles").fetchall())
     dup_of = dict(conn.execute("SELECT article_id, cluster_id FROM article_duplicates").fetchall())
-    identities = link_identities(mentions, story_of=story_of, dup_of=dup_of, overrides=load_overrides(conn))
+    last = conn.execute("SELECT settings FROM link_runs ORDER BY id DESC LIMIT 1").fetchone()
+    window = json.loads(last[0]).get("bare_window_days") if last else None
+    identities = link_identities(mentions, story_of=story_of, dup_of=dup_of, overrides=load_overrides(conn),
+                                 texts=_Texts(conn), bare_window_days=window)
     with _transaction(conn):
         _write_identities(conn, identities, mentions)
     return len(identities)
@@ -154,8 +179,9 @@ def run_links(conn: sqlite3.Connection, config: LinkConfig = LinkConfig()) -> di
 
     t = time.perf_counter()
     speakers_of: dict[int, set[str]] = defaultdict(set)
+    surnames = person_surnames(mentions)
     for m in mentions:
-        f = form_of(m)
+        f = form_of(m, surnames)
         if f is not None and f.startswith("person:"):
             speakers_of[m.article_id].add(f)
     docs = [Doc(a[0], a[1], a[2] or "", a[3], speakers_of.get(a[0], ())) for a in articles]
@@ -164,12 +190,13 @@ def run_links(conn: sqlite3.Connection, config: LinkConfig = LinkConfig()) -> di
     timings["stories"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    identities = link_identities(mentions, story_of=story_of, dup_of=dup_of, overrides=load_overrides(conn))
+    text_of = {a[0]: a[3] for a in articles}
+    identities = link_identities(mentions, story_of=story_of, dup_of=dup_of, overrides=load_overrides(conn),
+                                 texts=text_of, bare_window_days=config.bare_window_days)
     timings["identities"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    text_of = {a[0]: a[3] for a in articles}
-    identity_of_form = {f: n for n, i in enumerate(identities) for f in i.forms}
+    identity_of = {sid: n for n, i in enumerate(identities) for sid in i.statement_ids}
     said = []
     for m in mentions:
         cue, cs, ce, start = cues.get(m.statement_id, ("", None, None, None))
@@ -179,10 +206,8 @@ def run_links(conn: sqlite3.Connection, config: LinkConfig = LinkConfig()) -> di
             context = _sentence(text, cs, ce, config.context_chars)
         if start is not None:
             lead = _before(text, start, config.context_chars)
-        f = form_of(m)
         said.append(Said(m.statement_id, m.article_id, m.date, m.content, cue, context, lead,
-                         flags.get(m.statement_id, ()), identity_of_form.get(f) if f else None,
-                         dup_of.get(m.article_id)))
+                         flags.get(m.statement_id, ()), identity_of.get(m.statement_id), dup_of.get(m.article_id)))
     reports = [Report(a[0], a[1], f"{a[2] or ''}\n{a[3][:400]}", dup_of.get(a[0])) for a in articles]
     stances, links = link_stances(said, reports, config.denials)
     timings["denials"] = time.perf_counter() - t
@@ -217,7 +242,8 @@ def run_links(conn: sqlite3.Connection, config: LinkConfig = LinkConfig()) -> di
         }
         timings["write"] = time.perf_counter() - t
         timings = {k: round(v, 3) for k, v in timings.items()}
-        conn.execute("INSERT INTO link_runs (started, finished, counts, timings) VALUES (?,?,?,?)",
-                     (started, _now(), json.dumps(counts), json.dumps(timings)))
+        conn.execute("INSERT INTO link_runs (started, finished, settings, counts, timings) VALUES (?,?,?,?,?)",
+                     (started, _now(), json.dumps({"bare_window_days": config.bare_window_days}),
+                      json.dumps(counts), json.dumps(timings)))
     log.info("link: %s in %s", counts, timings)
     return {"counts": counts, "timings": timings}

@@ -89,6 +89,7 @@ CREATE TABLE link_runs (
     id        INTEGER PRIMARY KEY,
     started   TEXT NOT NULL,
     finished  TEXT,
+    settings  TEXT NOT NULL DEFAULT '{}',       -- JSON: the options the run used
     counts    TEXT NOT NULL DEFAULT '{}',       -- JSON
     timings   TEXT NOT NULL DEFAULT '{}'        -- JSON: seconds per step
 );

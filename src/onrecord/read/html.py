@@ -20,6 +20,10 @@ log = logging.getLogger(__name__)
 # with trafilatura's balanced defaults
 _MIN_PRECISE_CHARS = 500
 _BIG_PAGE_CHARS = 1_000_000
+_HUGE_PAGE_CHARS = 4_000_000
+_CODE_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object", "canvas")
+_CHROME_TAGS = ("nav", "header", "footer", "aside", "form", "menu")
+_BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "figcaption")
 _QUOTES = (("“", "”"), ("‘", "’"))
 
 
@@ -32,8 +36,9 @@ def article_from_html(
 ) -> Article:
     """The article in an HTML page: body (paragraphs split by a blank line), title, date, authors, outlet, url.
 
-    The page's own canonical URL and publication date come first; ``meta`` (from a WARC record or a
-    JSONL line: url, published, title, outlet, authors, id, date_hint) fills what the page lacks.
+    ``meta`` comes from a WARC record or a JSONL line. Its id, title, outlet, authors and language win
+    over the page's; the page's own canonical URL and publication date win over ``meta``'s url and
+    published (a crawl's address and date), which fill in when the page has none.
     Raises InputError (``binary``, ``decode``, ``empty``) for a page with no readable article.
     """
     from trafilatura import bare_extraction
@@ -49,25 +54,32 @@ def article_from_html(
         raise InputError("empty", "the page has no HTML document in it")
     _mark_inline_quotes(tree)
     page_lang = _page_language(tree)
+    captions = _captions(tree)
     url = _str(meta.get("url"))
 
-    # a very large page skips the fallback extractors and the extensive date search (time grows with size)
+    # time grows faster than size: a large page skips the fallback extractors and the extensive date
+    # search; a huge one (once scripts and styles are gone) is read block by block
     big = len(text) > _BIG_PAGE_CHARS
-    opts: dict[str, Any] = {"url": url, "include_comments": False, "with_metadata": True, "fast": big}
     if big:
-        opts["date_extraction_params"] = set_date_params(False)
-    doc = bare_extraction(tree, favor_precision=True, **opts)
-    if not big and (doc is None or len(doc.text or "") < _MIN_PRECISE_CHARS):
-        fallback = bare_extraction(tree, **opts)
-        if fallback is not None and len(fallback.text or "") > len((doc.text or "") if doc else ""):
-            doc = fallback
+        _drop_code(tree)
+    if big and len(tree.text_content()) > _HUGE_PAGE_CHARS:
+        doc = _blocks_document(tree, url)
+    else:
+        opts: dict[str, Any] = {"url": url, "include_comments": False, "with_metadata": True, "fast": big}
+        if big:
+            opts["date_extraction_params"] = set_date_params(False)
+        doc = bare_extraction(tree, favor_precision=True, **opts)
+        if not big and (doc is None or len(doc.text or "") < _MIN_PRECISE_CHARS):
+            fallback = bare_extraction(tree, **opts)
+            if fallback is not None and len(fallback.text or "") > len((doc.text or "") if doc else ""):
+                doc = fallback
     if doc is None or not (doc.text or "").strip():
         raise InputError("empty", "no article text found in the page")
 
-    title = _str(doc.title) or _str(meta.get("title"))
+    title = _str(meta.get("title")) or _str(doc.title)
     chrome = boilerplate(lang).kind
     paras = [p for p in (" ".join(ln.split()) for ln in doc.text.split("\n")) if p and not chrome(p)]
-    if title and paras and paras[0] == title:
+    if paras and paras[0] in (title, _str(doc.title)):
         paras = paras[1:]  # the headline repeated on top of the body
     credits: list[str] = []
     while paras:
@@ -83,18 +95,23 @@ def article_from_html(
     if wire and wire not in credits:
         credits.append(wire)
     authors = [a.strip() for a in re.split(r"\s*;\s*", doc.author or "") if a.strip()]
+    published = _str(doc.date) or _str(meta.get("published") or meta.get("date"))
+    date_hint = _str(meta.get("date_hint"))
+    if published is None and date_hint is None:
+        date_hint = next((d for c in captions for _, _, d in M.find_dates(c)), None)
     return Article(
         text=body,
         source=source,
         id=str(meta.get("id") or ""),
         url=_str(doc.url) or url,
         title=title,
-        published=_str(doc.date) or _str(meta.get("published") or meta.get("date")),
-        authors=tuple(authors) or tuple(meta.get("authors") or ()),
+        published=published,
+        authors=tuple(M.as_names(meta.get("authors"))) or tuple(authors),
         outlet=_str(meta.get("outlet")) or _str(doc.sitename) or wire,
         credits=tuple(credits),
         language=_str(meta.get("language")) or page_lang or detect_language(body),
-        date_hint=_str(meta.get("date_hint")),
+        captions=tuple(captions),
+        date_hint=date_hint,
     )
 
 
@@ -120,6 +137,18 @@ def _mark_inline_quotes(tree: Any) -> None:
         q.drop_tag()
 
 
+def _captions(tree: Any, limit: int = 50) -> list[str]:
+    """The text of the page's image captions (``<figcaption>``), in order, without repeats."""
+    out: list[str] = []
+    for el in tree.iter("figcaption"):
+        text = " ".join(el.text_content().split())
+        if text and text not in out:
+            out.append(text)
+            if len(out) >= limit:
+                break
+    return out
+
+
 def _page_language(tree: Any) -> str | None:
     for value in (
         tree.get("lang"),
@@ -131,3 +160,32 @@ def _page_language(tree: Any) -> str | None:
         if code:
             return code
     return None
+
+
+def _drop_code(tree: Any) -> None:
+    """Remove scripts, styles and other non-text elements (what makes most very large pages large)."""
+    for el in list(tree.iter(*_CODE_TAGS)):
+        el.drop_tree()
+
+
+def _blocks_document(tree: Any, url: str | None) -> Any:
+    """A trafilatura Document for a huge page: the text of its paragraph-like blocks, in linear time."""
+    from trafilatura.metadata import extract_metadata
+    from trafilatura.settings import set_date_params
+
+    doc = extract_metadata(tree, url, set_date_params(False), extensive=False)
+    for el in list(tree.iter(*_CHROME_TAGS)):
+        el.drop_tree()
+    blocks: list[str] = []
+    taken: set[Any] = set()
+    for el in tree.iter(*_BLOCK_TAGS):
+        if any(a in taken for a in el.iterancestors(*_BLOCK_TAGS)):
+            continue  # inside a block already taken
+        taken.add(el)
+        line = " ".join(el.text_content().split())
+        if line:
+            blocks.append(line)
+    if not blocks:
+        blocks = [ln for ln in (" ".join(x.split()) for x in tree.text_content().split("\n")) if ln]
+    doc.text = "\n".join(blocks)
+    return doc

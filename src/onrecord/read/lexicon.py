@@ -39,12 +39,26 @@ class Boilerplate:
         key = chrome_key(line)
         if not key:
             return None
-        short = len(key.split()) <= 12
-        if key in self.end or (short and key.startswith(self.end_prefixes)):
+        words = len(key.split())
+        if key in self.end or _starts(key, words, self.end_prefixes):
             return "end"
-        if key in self.drop or (short and key.startswith(self.drop_prefixes)):
+        if key in self.drop or _starts(key, words, self.drop_prefixes):
             return "drop"
         return None
+
+
+def _starts(key: str, words: int, prefixes: tuple[str, ...]) -> bool:
+    """``key`` (of ``words`` words) starts with one of ``prefixes`` as whole words, and is short.
+
+    "watch:" matches "watch: live", "watch" does not match "watchdog". Short: 12 words after a
+    one-word prefix, 30 after a longer one ("we use cookies to ...").
+    """
+    for p in prefixes:
+        if words > (12 if " " not in p.strip() else 30):
+            continue
+        if key.startswith(p) and (len(key) == len(p) or not p[-1].isalnum() or not key[len(p)].isalnum()):
+            return True
+    return False
 
 
 @lru_cache(maxsize=8)

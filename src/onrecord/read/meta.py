@@ -224,3 +224,26 @@ def normalize_date(value: Any) -> str | None:
     text = str(value).strip()
     dates = find_dates(text)
     return dates[0][2] if dates else None
+
+
+def as_names(value: Any) -> list[str]:
+    """A record's names field as a list: ``["A", "B"]`` or ``"A; B"`` / ``"A and B"`` -> ``["A", "B"]``."""
+    if isinstance(value, str):
+        return [v.strip() for v in re.split(r"\s*(?:;|,|\band\b)\s*", value) if v.strip()]
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if v is not None and str(v).strip()]
+    return []
+
+
+_COPYRIGHT_OWNER = re.compile(
+    r"^\W*(?:copyright\s*)?(?:©|\(c\))?\s*(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?,?\s+"
+    r"(?P<name>[A-Z][\w&'’/ .-]{1,60}?)\s*(?:[.,|]|\ball rights reserved|$)", re.I)
+
+
+def copyright_outlet(line: str) -> str | None:
+    """The owner a copyright line names ("© 2023 The Sela Courier. All rights reserved." -> "The Sela Courier")."""
+    m = _COPYRIGHT_OWNER.match(line.strip())
+    if not m or not re.match(r"^\W*(?:copyright|©|\(c\))", line.strip(), re.I):
+        return None
+    name = m.group("name").strip(" .")
+    return outlets().canonical(name) or name

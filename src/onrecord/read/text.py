@@ -23,6 +23,7 @@ _WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BULLET = re.compile(r"^\s*(?:[•·▪►▶◦‣■□●○*+]|-\s|–\s|—\s)\s*")
 _TERMINAL = re.compile(r"[.!?…:。！？][\"'”’»)\]」』]*$|[\"”»」]$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_COPYRIGHT = re.compile(r"^\W*(?:copyright\s*)?(?:©|\(c\)|copyright)\s*(?:(?:19|20)\d\d)\b", re.I)
 _NAV = re.compile(r"\s[|>»/·]\s")
 _SMALL = frozenset("a an and as at but by for from in into nor of on or over per the to up via vs with".split())
 
@@ -35,17 +36,24 @@ class _Block:
 
 
 def paragraphs(text: str) -> list[str]:
-    """The paragraphs of ``text``: blank-line or line separated, hard-wrapped lines joined back up."""
-    lines = [_WS.sub(" ", ln).strip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    full = [ln for ln in lines if ln]
+    """The paragraphs of ``text``: blank-line or line separated, hard-wrapped lines joined back up.
+
+    Hard-wrapped text (most lines close to one width) is rejoined: a new paragraph starts after a
+    blank line, at an indented line when the text marks paragraphs by indenting, or after a line
+    that ends short of the width (its next word would have fitted).
+    """
+    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = [_WS.sub(" ", ln).strip() for ln in raw]
+    indented = [bool(ln.strip()) and ln[:1] in (" ", "\t", "\u00a0") for ln in raw]
+    full = sorted(len(ln) for ln in lines if ln)
     if not full:
         return []
-    width = max(len(ln) for ln in full)
-    wrapped = len(full) >= 5 and 40 <= width <= 100 and \
-        sum(len(ln) >= 0.7 * width for ln in full) >= 0.5 * len(full)
+    width = full[int(0.9 * (len(full) - 1))]
+    wrapped = len(full) >= 5 and 40 <= width <= 100 and sum(n >= 0.7 * width for n in full) >= 0.5 * len(full)
+    by_indent = wrapped and 2 <= sum(indented) <= 0.7 * len(full)
     out: list[str] = []
     current: list[str] = []
-    for ln in lines + [""]:
+    for ln, indent in zip(lines + [""], indented + [False]):
         if not ln:
             if current:
                 out.append(" ".join(current))
@@ -55,10 +63,11 @@ def paragraphs(text: str) -> list[str]:
             out.append(ln)
             continue
         if current:
-            prev = current[-1]
-            first_word = ln.split(" ", 1)[0]
-            fits = len(prev) + 1 + len(first_word) <= width
-            if fits or _BULLET.match(ln):  # the next word would have fit: a real line break
+            if by_indent:
+                new_para = indent
+            else:
+                new_para = len(current[-1]) + 1 + len(ln.split(" ", 1)[0]) <= width
+            if new_para or _BULLET.match(ln):
                 out.append(" ".join(current))
                 current = []
         current.append(ln)
@@ -97,7 +106,7 @@ def is_title_like(s: str) -> bool:
 
 def _classify(text: str, lang: str) -> _Block:
     b = _Block(text)
-    kind = boilerplate(lang).kind(text)
+    kind = "end" if _COPYRIGHT.match(text) else boilerplate(lang).kind(text)
     if kind:
         b.kind = "chrome" if kind == "drop" else "end"
         return b
@@ -157,6 +166,8 @@ def article_from_text(
             credits.extend(c for c in b.value if c not in credits)
         elif b.kind == "blurb":
             outlet = outlet or b.value
+        elif b.kind == "end":
+            outlet = outlet or M.copyright_outlet(b.text)
 
     head = blocks[:start]
     for b in head:
@@ -183,10 +194,10 @@ def article_from_text(
     while body and body[-1].kind != "prose" and _word_count(body[-1].text) < 10:  # chrome after the last paragraph
         body.pop()
     for b in blocks[stop:]:
-        if b.kind in ("credit", "blurb"):
+        if b.kind in ("credit", "blurb", "end"):
             take(b)
     if not body:
-        raise InputError("empty", "no article text found (only page chrome)")
+        raise InputError("empty", "no article text found: no sentence-like paragraph (only page chrome or tables)")
 
     body_text = "\n\n".join(b.text for b in body)
     wire = M.dateline_outlet(body[0].text)
@@ -205,7 +216,7 @@ def article_from_text(
         url=_meta_str(meta, "url"),
         title=_meta_str(meta, "title") or title,
         published=published,
-        authors=tuple(_meta_list(meta, "authors") or authors),
+        authors=tuple(M.as_names(meta.get("authors")) or authors),
         outlet=_meta_str(meta, "outlet") or outlet,
         credits=tuple(credits),
         language=_meta_str(meta, "language") or detect_language(body_text),
@@ -226,7 +237,7 @@ def article_as_is(text: str, *, source: str = "-", meta: Mapping[str, Any] | Non
         url=_meta_str(meta, "url"),
         title=_meta_str(meta, "title"),
         published=_meta_str(meta, "published", "date"),
-        authors=tuple(_meta_list(meta, "authors")),
+        authors=tuple(M.as_names(meta.get("authors"))),
         outlet=_meta_str(meta, "outlet"),
         language=_meta_str(meta, "language") or detect_language(text),
     )
@@ -238,12 +249,3 @@ def _meta_str(meta: Mapping[str, Any], *keys: str) -> str | None:
         if value is not None and str(value).strip():
             return str(value).strip()
     return None
-
-
-def _meta_list(meta: Mapping[str, Any], key: str) -> list[str]:
-    value = meta.get(key)
-    if isinstance(value, str):
-        return [v.strip() for v in re.split(r"\s*(?:;|,|\band\b)\s*", value) if v.strip()]
-    if isinstance(value, (list, tuple)):
-        return [str(v).strip() for v in value if str(v).strip()]
-    return []

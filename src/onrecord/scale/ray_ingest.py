@@ -1,6 +1,6 @@
 """``ingest --engine ray``: the local ingest's per-article work, mapped with Ray Data over input shards.
 
-Each shard is one input file, or for a big JSONL/WARC file every K-th item of it; each task reads its shard
+Each shard is one input file, or for a big JSONL file every K-th item of it; each task reads its shard
 with the same readers and runs the same ``extract_limited`` as the local process pool. The output is Parquet
 (one row per input item: its file, its position in the file and the full record as JSON) that
 ``Ledger.merge`` loads with the same keys and dedupe rules, so the ledger ends up row for row as the local
@@ -24,7 +24,7 @@ from ..store.work import extract_limited, read_file, work
 
 log = logging.getLogger(__name__)
 
-SHARD_BYTES = 4 * 1024 * 1024  # a multi-item file is split in about this much input per shard
+SHARD_BYTES = 1024 * 1024  # a JSONL file is split in about this much input per shard (two shards per CPU at most)
 
 
 def plan_shards(paths: list[str], format: str | None, parallelism: int) -> list[dict[str, Any]]:
@@ -32,7 +32,7 @@ def plan_shards(paths: list[str], format: str | None, parallelism: int) -> list[
     shards = []
     for file_idx, path in enumerate(walk(paths, format)):
         k_total = 1
-        if is_multi_item(path, format):
+        if is_multi_item(path, format) and _is_jsonl(path, format):
             try:
                 size = os.path.getsize(path)
             except OSError:
@@ -42,14 +42,22 @@ def plan_shards(paths: list[str], format: str | None, parallelism: int) -> list[
     return shards
 
 
+def _is_jsonl(path: str, format: str | None) -> bool:
+    """JSONL files are split into shards; a WARC file is one shard (converting a record is most of the work
+    of reading it, so every shard would pay for all of them)."""
+    if format is not None:
+        return format == "jsonl"
+    return ".jsonl" in path.lower() or ".ndjson" in path.lower()
+
+
 def run_shard(shard: dict[str, Any], settings: Settings, format: str | None) -> list[dict[str, Any]]:
     """Read and extract one shard; one output row per input item of the shard."""
     path, k, k_total = shard["path"], shard["k"], shard["K"]
     if is_multi_item(path, format):
         picked: list[tuple[int, Any]] = []
         n = 0
-        for n, item in enumerate(read_file(path, format, settings), start=1):
-            if (n - 1) % k_total == k:
+        for n, item in enumerate(read_file(path, format, settings, lambda i: i % k_total == k), start=1):
+            if item is not None:
                 picked.append((n - 1, item if isinstance(item, ErrorRecord) else extract_limited(item, settings)))
         if n == 0:
             n = 1
@@ -78,6 +86,10 @@ def ray_ingest(paths: list[str], out: str | Path, *, settings: Settings, address
     if started_here:
         ray.init(address=address, num_cpus=None if address else num_cpus, include_dashboard=False,
                  log_to_driver=False, configure_logging=False)
+    ctx = ray.data.DataContext.get_current()
+    ctx.enable_progress_bars = False
+    if not log.isEnabledFor(logging.INFO):
+        logging.getLogger("ray.data").setLevel(logging.WARNING)
     try:
         parallelism = int(ray.cluster_resources().get("CPU", 1))
         shards = plan_shards(paths, format, parallelism)

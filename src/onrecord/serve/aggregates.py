@@ -116,8 +116,9 @@ class SpeakerCounts:
                 if target.exists():
                     return
                 started = time.monotonic()
+                for stale in self.dir.glob(f"{self.stem}-*.tmp*"):  # left by a build that was killed
+                    stale.unlink(missing_ok=True)
                 tmp = target.with_suffix(f".tmp{os.getpid()}")
-                tmp.unlink(missing_ok=True)
                 conn = sqlite3.connect(f"file:{quote(str(tmp))}", uri=True, isolation_level=None)
                 try:
                     conn.execute("PRAGMA journal_mode=OFF")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 import os
 import threading
@@ -68,7 +69,11 @@ def create_app(ledger: str | Path, *, pool_size: int = 8, count_cap: int = 1000,
         yield
         pool.close()
 
+    extra: dict[str, Any] = {}
+    if "telemetry" in inspect.signature(FastAPI).parameters:  # no spans or metrics: nothing here exports them
+        extra["telemetry"] = {"tracing": False, "metrics": False, "logs": False}
     app = FastAPI(
+        **extra,
         lifespan=lifespan,
         title="onrecord reading room",
         version=__version__,

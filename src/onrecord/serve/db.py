@@ -44,8 +44,10 @@ class ReadOnlyPool:
     def _check(self) -> None:
         try:
             conn = connect_ro(self.path)
-        except sqlite3.Error as e:
+        except sqlite3.OperationalError as e:
             raise ConfigError(f"cannot open {self.path} read-only: {e}") from e
+        except sqlite3.DatabaseError as e:
+            raise ConfigError(f"{self.path} is not an onrecord ledger ({e})") from e
         try:
             names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
         except sqlite3.DatabaseError as e:

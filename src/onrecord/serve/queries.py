@@ -1,8 +1,10 @@
 """The reading room's read-only SQL over the ledger: search, statements, articles, speakers, stories.
 
 Every function takes an open connection and returns plain dicts shaped like the API's response models.
-All SQL is parameterised. Work per request is bounded: a search counts and facets at most ``cap``
-matches (the answer says when the total is a lower bound), and a story reads at most ``max_articles``.
+All SQL is parameterised. Work per request is bounded: a search reads at most ``cap`` rows to count and
+facet (the answer says when a figure covers only part of the matches), its page is found by walking an
+index when matches are many, per-speaker figures come from the side file (``aggregates``), and a story
+reads at most ``max_articles`` articles.
 """
 
 from __future__ import annotations
@@ -128,11 +130,13 @@ class Filters:
     since: str | None = None
     until: str | None = None
 
-    def where(self) -> tuple[str, list[Any]]:
+    def where(self, fts_joined: bool = False) -> tuple[str, list[Any]]:
+        """The WHERE clause and its parameters; ``fts_joined`` when the FROM clause joins statements_fts."""
         clauses: list[str] = []
         params: list[Any] = []
         if self.q:
-            clauses.append("s.id IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)")
+            clauses.append("statements_fts MATCH ?" if fts_joined else
+                           "s.id IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)")
             params.append(self.q)
         for column, value in (("s.speaker_name", self.speaker), ("s.kind", self.kind),
                               ("s.channel", self.channel), ("a.outlet", self.outlet)):
@@ -156,47 +160,77 @@ def _has_index(conn: sqlite3.Connection, name: str) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)).fetchone() is not None
 
 
-def _plan(conn: sqlite3.Connection, sort: str, many: bool) -> tuple[str, str]:
-    """The FROM and ORDER BY clauses for a sort, with the plan chosen by how many rows match.
+def _page_ids(conn: sqlite3.Connection, f: Filters, sort: str, many: bool, limit: int, offset: int) -> list[int]:
+    """The ids of one page of matches in ``sort`` order, with the plan chosen by how many rows match.
 
-    Few matches (at most the count cap): fetch them all and sort them (the ``+`` keeps SQLite from walking an
-    index instead). Many: walk the date index (or the rowids) in order and stop at the page, which is quick
-    because matches are dense.
+    Few matches (at most the count cap): read their sort keys and sort them (the ``+`` keeps SQLite from
+    walking an index instead). Many: walk the date index (or the rowids) in order and stop at the page,
+    which is quick because matches are dense. Only the statements table is read (articles only for an
+    outlet filter); the page's full rows are fetched afterwards.
     """
     order, index = SORTS[sort]
-    if many:
-        hint = f" INDEXED BY {index}" if index and _has_index(conn, index) else ""
-        return f"FROM statements s{hint} JOIN articles a ON a.id = s.article_id", f" ORDER BY {order}"
-    plus = ", ".join("+" + term for term in order.split(", "))
-    return "FROM statements s JOIN articles a ON a.id = s.article_id", f" ORDER BY {plus}"
+    where, params = f.where()
+    hint = f" INDEXED BY {index}" if many and index and _has_index(conn, index) else ""
+    if not many:
+        order = ", ".join("+" + term for term in order.split(", "))
+    join = " JOIN articles a ON a.id = s.article_id" if f.outlet is not None else ""
+    rows = _run(conn, f"SELECT s.id FROM statements s{hint}{join}{where} ORDER BY {order} LIMIT ? OFFSET ?",
+                [*params, limit, offset])
+    return [r[0] for r in rows]
+
+
+def statements_by_id(conn: sqlite3.Connection, ids: list[int]) -> list[dict[str, Any]]:
+    """Statements (API shape) for ``ids``, in that order."""
+    if not ids:
+        return []
+    rows = conn.execute(f"SELECT {STATEMENT_COLUMNS} FROM statements s JOIN articles a ON a.id = s.article_id "
+                        "WHERE s.id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)).fetchall()
+    by_id = {r["id"]: r for r in rows}
+    return [statement_dict(by_id[i]) for i in ids if i in by_id]
 
 
 def search_statements(conn: sqlite3.Connection, f: Filters, *, page: int = 1, limit: int = 20,
-                      sort: str = "date", cap: int = 1000, facet_top: int = 10) -> dict[str, Any]:
-    """One page of matching statements, the total (exact up to ``cap``), and facet counts over those matches."""
+                      sort: str = "date", cap: int = 1000, facet_sample: int = 300,
+                      facet_top: int = 10) -> dict[str, Any]:
+    """One page of matching statements, the total, and facet counts.
+
+    A full-text query alone is counted exactly (from the index, without reading rows); with other filters,
+    matches are counted up to ``cap``. Facets count the first ``facet_sample`` matches. ``total_capped`` /
+    ``facets_sampled`` say when a figure covers only part of the matches.
+    """
     offset = (page - 1) * limit
     if offset >= MAX_OFFSET:
         raise QueryError(f"page {page} is too deep (at most {MAX_OFFSET} results can be paged); narrow the search")
-    where, params = f.where()
-    base = "FROM statements s JOIN articles a ON a.id = s.article_id" + where
-    sample = _run(conn, f"SELECT s.speaker_name, s.speaker_id, a.outlet, s.kind, s.channel, substr(s.date, 1, 4) "
-                        f"{base} LIMIT ?", [*params, cap + 1])
-    from_, order_by = _plan(conn, sort, len(sample) > cap)
-    rows = _run(conn, f"SELECT {STATEMENT_COLUMNS} {from_}{where}{order_by} LIMIT ? OFFSET ?",
-                [*params, limit, offset])
-    capped = len(sample) > cap
-    sample = sample[:cap]
+    streamed, params = f.where(fts_joined=True)  # the first matches, read straight from the full-text index
+    source = "statements_fts JOIN statements s ON s.id = statements_fts.rowid" if f.q else "statements s"
+    if f.outlet is not None:
+        source += " JOIN articles a ON a.id = s.article_id"
+    q_only = bool(f.q) and f == Filters(q=f.q)
+    counted = _run(conn, f"SELECT s.speaker_name, s.speaker_id, s.article_id, s.kind, s.channel, "
+                         f"substr(s.date, 1, 4) FROM {source}{streamed} LIMIT ?",
+                   [*params, (facet_sample if q_only else cap) + 1])
+    if q_only:
+        total = int(_run(conn, "SELECT count(*) FROM statements_fts WHERE statements_fts MATCH ?", [f.q])[0][0])
+        capped = False
+    else:
+        total, capped = min(len(counted), cap), len(counted) > cap
+    sampled = len(counted) > facet_sample
+    sample = counted[:facet_sample]
+    items = statements_by_id(conn, _page_ids(conn, f, sort, total > cap or capped, limit, offset))
+    article_ids = sorted({r[2] for r in sample})
+    outlet_of = dict(conn.execute("SELECT id, outlet FROM articles WHERE id IN (SELECT value FROM json_each(?))",
+                                  (json.dumps(article_ids),)).fetchall()) if article_ids else {}
     speakers: Counter[str | None] = Counter()
     speaker_ids: dict[str, int] = {}
     outlets: Counter[str | None] = Counter()
     kinds: Counter[str | None] = Counter()
     channels: Counter[str | None] = Counter()
     years: Counter[str | None] = Counter()
-    for name, sid, outlet, kind, channel, year in sample:
+    for name, sid, article_id, kind, channel, year in sample:
         speakers[name] += 1
         if name is not None and sid is not None:
             speaker_ids.setdefault(name, sid)
-        outlets[outlet] += 1
+        outlets[outlet_of.get(article_id)] += 1
         kinds[kind] += 1
         channels[channel] += 1
         years[year] += 1
@@ -204,11 +238,11 @@ def search_statements(conn: sqlite3.Connection, f: Filters, *, page: int = 1, li
     for item in speaker_facet:
         item["id"] = speaker_ids.get(item["value"])
         item["color"] = speaker_color(item["value"])
-    total = len(sample)
     return {
-        "items": [statement_dict(r) for r in rows],
+        "items": items,
         "total": total,
         "total_capped": capped,
+        "facets_sampled": sampled,
         "page": page,
         "limit": limit,
         "pages": max(1, min(-(-total // limit), -(-MAX_OFFSET // limit))),
@@ -350,9 +384,11 @@ def get_speaker(conn: sqlite3.Connection, counts: sqlite3.Connection, speaker_id
         sel, params = "s.speaker_id = ?", [speaker_id]
     else:
         sel, params = "s.speaker_name = ? AND s.speaker_type = ?", [name, type_]
-    from_, order_by = _plan(conn, "date", group["statements"] > 2000)
-    recent_rows = conn.execute(f"SELECT {STATEMENT_COLUMNS} {from_} WHERE {sel}{order_by} LIMIT ?",
-                               [*params, recent]).fetchall()
+    many = name is not None and group["statements"] > 2000  # then walk the date index, as a search does
+    hint = " INDEXED BY statements_date" if many and _has_index(conn, "statements_date") else ""
+    order = "s.date DESC, s.id DESC" if many else "+s.date DESC, +s.id DESC"
+    ids = [r[0] for r in conn.execute(f"SELECT s.id FROM statements s{hint} WHERE {sel} ORDER BY {order} LIMIT ?",
+                                      [*params, recent])]
 
     def top(dim: str) -> list[dict[str, Any]]:
         return [{"value": v, "count": n} for v, n in dims.get(dim, ())[:20]]
@@ -364,7 +400,7 @@ def get_speaker(conn: sqlite3.Connection, counts: sqlite3.Connection, speaker_id
         "roles": top("role"), "affiliations": top("affiliation"), "channels": top("channel"),
         "kinds": top("kind"), "outlets": top("outlet"),
         "timeline": {"unit": unit, "points": [{"period": p, "count": n} for p, n in sorted(timeline.items())]},
-        "recent": [statement_dict(r) for r in recent_rows],
+        "recent": statements_by_id(conn, ids),
     }
 
 

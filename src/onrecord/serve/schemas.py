@@ -71,10 +71,11 @@ class SearchResult(BaseModel):
     items: list[Statement]
     total: int = Field(description="matches, counted up to the cap; a lower bound when total_capped")
     total_capped: bool
+    facets_sampled: bool = Field(description="facets count only the first matches (a full-text query with many)")
     page: int
     limit: int
     pages: int
-    facets: Facets = Field(description="counts over the matches counted in total")
+    facets: Facets = Field(description="counts over the matches (or the first ones, when facets_sampled)")
 
 
 class SpeakerSummary(BaseModel):

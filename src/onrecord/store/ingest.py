@@ -85,11 +85,17 @@ def tasks(ledger: Ledger, paths: list[str], settings: Settings, format: str | No
             yield Task(path, work=("file", path, format))
             continue
         done = ledger.done_keys(path)
+
+        def pick(i: int, done: set[str] = done) -> bool:  # items already in are not read again
+            return f"{path}#{i}" not in done
+
         n = 0
-        for n, item in enumerate(read_file(path, format, settings), start=1):
+        for n, item in enumerate(read_file(path, format, settings, pick), start=1):
             key = f"{path}#{n - 1}"
             if key in done:
                 stats["skipped"] += 1
+            elif item is None:
+                continue
             elif isinstance(item, ErrorRecord):
                 yield Task(path, key, results=[item])
             else:
@@ -113,17 +119,22 @@ class Executor:
     worker is stuck in C code, or died) becomes a ``timeout`` error and the pool is replaced.
     """
 
-    def __init__(self, workers: int, settings: Settings) -> None:
+    def __init__(self, workers: int, settings: Settings, fn: Callable[[tuple[Any, ...]], list[Result]] = work,
+                 hard_limit: float | None = None) -> None:
         self.workers = workers
         self.settings = settings
+        self.fn = fn
         self.window = max(4, workers * 8)
-        self.hard_limit = settings.article_timeout_s * 2 + 30 if settings.article_timeout_s > 0 else None
+        if hard_limit is None and settings.article_timeout_s > 0:
+            hard_limit = settings.article_timeout_s * 2 + 30
+        self.hard_limit = hard_limit
         self.pool: Any = None
         self.inflight: deque[tuple[Task, Any]] = deque()
         self.loaded = False
 
     def _start(self) -> None:
         self.pool = mp.get_context("spawn").Pool(self.workers, initializer=init_worker, initargs=(self.settings,))
+        self.pool.apply(os.getpid)  # wait for the workers to load the model: the hard limit counts work only
 
     def close(self) -> None:
         if self.pool is not None:
@@ -149,9 +160,9 @@ class Executor:
             else:
                 init_worker(self.settings)
         if self.pool is None:
-            task.results = work(task.work)
+            task.results = self.fn(task.work)
             return None
-        return self.pool.apply_async(work, (task.work,))
+        return self.pool.apply_async(self.fn, (task.work,))
 
     def _finish(self) -> Task:
         task, handle = self.inflight.popleft()

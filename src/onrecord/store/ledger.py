@@ -103,11 +103,14 @@ class Ledger:
         return _Transaction(self.conn)
 
     def add(self, result: Result, *, run_id: int | None = None) -> tuple[str, int]:
-        """Write one Record or ErrorRecord (inside the caller's transaction, if any).
+        """Write one Record or ErrorRecord: inside the caller's transaction, or in one of its own.
 
         Returns ``("article", id)`` for a new article, ``("duplicate", id)`` when its body is already in, or
         ``("error", error_id)``.
         """
+        if not self.conn.in_transaction:
+            with self.transaction():
+                return self.add(result, run_id=run_id)
         if isinstance(result, ErrorRecord):
             return "error", _insert(self.conn, "errors", {
                 "input": result.source, "stage": result.stage, "code": result.error.code,

@@ -8,11 +8,11 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ..model import Article, ErrorRecord, Problem, Result
+from ..model import Article, ErrorRecord, Problem, RawInput, Result
 from ..settings import Settings
 
 log = logging.getLogger(__name__)
@@ -71,15 +71,23 @@ def extract_limited(article: Article, settings: Settings) -> Result:
             "timeout", f"extraction took over article_timeout_s={settings.article_timeout_s:g}"), stage="extract")
 
 
-def read_file(path: str, format: str | None, settings: Settings) -> Iterator[Article | ErrorRecord]:
-    """Every item the readers get from one file, a read that outlives the time limit ending in an error."""
-    from ..read import read_sources
+def read_file(path: str, format: str | None, settings: Settings,
+              pick: Callable[[int], bool] | None = None) -> Iterator[Article | ErrorRecord | None]:
+    """Every item the readers get from one file, in order; a read that outlives the time limit or fails ends
+    the file with an error. With ``pick``, items whose position it refuses are not converted (None instead)."""
+    from ..read import convert
+    from ..read.sources import iter_inputs
 
-    it = iter(read_sources([path], format=format, as_is=False, settings=settings))
+    it = iter(iter_inputs([path], format=format, settings=settings))
+    n = 0
     while True:
         try:
             with time_limit(settings.article_timeout_s):
                 item = next(it)
+                if pick is not None and not pick(n):
+                    item = None
+                elif isinstance(item, RawInput):
+                    item = convert(item, settings)
         except StopIteration:
             return
         except _Timeout:
@@ -90,6 +98,7 @@ def read_file(path: str, format: str | None, settings: Settings) -> Iterator[Art
             log.exception("reading %s failed", path)
             yield ErrorRecord(path, Problem("read_failed", f"{type(e).__name__}: {e}"), stage="read")
             return
+        n += 1
         yield item
 
 
@@ -100,4 +109,4 @@ def work(task: tuple[Any, ...]) -> list[Result]:
         return [extract_limited(task[1], settings)]
     _, path, format = task
     return [item if isinstance(item, ErrorRecord) else extract_limited(item, settings)
-            for item in read_file(path, format, settings)]
+            for item in read_file(path, format, settings) if item is not None]

@@ -75,7 +75,7 @@
         var c = paletteColor(d.color);
         return {
           label: d.label, data: d.data, backgroundColor: spec.type === "line" ? c : c + "cc",
-          borderColor: c, borderWidth: spec.type === "line" ? 2 : 0, tension: 0.2, pointRadius: 3, fill: false
+          borderColor: c, borderWidth: spec.type === "line" ? 2 : 0, tension: 0, pointRadius: 3, fill: false
         };
       });
       var chart = new Chart(canvas, {
