@@ -6,8 +6,9 @@ Corpora (read from ../shared/data, never copied into the repo): the Reuters-2157
 (reuters-21578/articles.jsonl.gz, the first --limit articles with text) and the Wikinews sample. Each
 configuration runs ``onrecord ingest`` in a fresh process into a fresh ledger; the figures include starting
 the process and loading the model (and, for Ray, starting Ray and merging the shards). Peak memory is the
-largest resident size of the whole process tree (ingest process, pool workers, Ray processes), sampled
-every 0.1 s from /proc.
+largest resident size of the whole process tree (ingest process, pool workers, Ray processes), and CPU
+time the tree's user + system seconds, both sampled every 0.1 s from /proc (CPU ms per input does not
+depend on how busy the machine is; the wall-clock speed-up does).
 """
 
 from __future__ import annotations
@@ -28,10 +29,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT / ".." / "shared" / "data"
 
 
-def tree_rss(pid: int) -> int:
-    """Resident bytes of ``pid`` and all its descendants."""
+def tree_sample(pid: int, cpu: dict[int, float]) -> int:
+    """Resident bytes of ``pid`` and all its descendants; records each one's CPU seconds so far in ``cpu``."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
+    ticks: dict[int, float] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -43,27 +45,30 @@ def tree_rss(pid: int) -> int:
         p = int(entry.name)
         children.setdefault(int(fields[1]), []).append(p)
         rss[p] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        ticks[p] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
         total += rss.get(p, 0)
+        cpu[p] = max(cpu.get(p, 0.0), ticks.get(p, 0.0))
         todo.extend(children.get(p, []))
     return total
 
 
-def run(cmd: list[str]) -> tuple[float, int, str]:
-    """Wall seconds, peak tree RSS and stdout of ``cmd``."""
+def run(cmd: list[str]) -> tuple[float, int, float]:
+    """Wall seconds, peak tree RSS and CPU seconds (the process tree, sampled) of ``cmd``."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
+    cpu: dict[int, float] = {}
     while proc.poll() is None:
-        peak = max(peak, tree_rss(proc.pid))
+        peak = max(peak, tree_sample(proc.pid, cpu))
         time.sleep(0.1)
-    out, err = proc.communicate()
+    _, err = proc.communicate()
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-3000:]}")
-    return wall, peak, out
+    return wall, peak, sum(cpu.values())
 
 
 def prepare(tmp: Path, limit: int) -> dict[str, Path]:
@@ -130,27 +135,31 @@ def main() -> None:
                 note = ""
                 if extra[-1] == "--out":  # the Ray run writes shards, then a merge loads them (timed apart)
                     shards = str(tmp / f"shards{len(rows)}")
-                    wall, peak, _ = run([*exe, str(path), *extra, shards])
-                    merge_wall, merge_peak, _ = run([*exe[:-2], "merge", shards, "--db", str(db), "--no-progress"])
+                    wall, peak, cpu = run([*exe, str(path), *extra, shards])
+                    merge_wall, merge_peak, merge_cpu = run([*exe[:-2], "merge", shards, "--db", str(db),
+                                                             "--no-progress"])
                     note = f"incl. merge {merge_wall:.1f} s"
-                    wall, peak = wall + merge_wall, max(peak, merge_peak)
+                    wall, peak, cpu = wall + merge_wall, max(peak, merge_peak), cpu + merge_cpu
                 else:
-                    wall, peak, _ = run([*exe, str(path), "--db", str(db), *extra])
+                    wall, peak, cpu = run([*exe, str(path), "--db", str(db), *extra])
                 items, statements = counts(db)
                 rate = items / wall
                 base = base or rate
-                rows.append((name, label, items, statements, wall, rate, rate / base, peak / 2**20, note))
+                rows.append((name, label, items, statements, wall, rate, rate / base, cpu / items * 1000,
+                             peak / 2**20, note))
                 print(f"{name:24} {label:22} {items:6d} inputs {statements:6d} statements {wall:7.1f} s "
-                      f"{rate:7.2f}/s x{rate / base:4.2f} peak {peak / 2**20:7.0f} MiB {note}", file=sys.stderr)
+                      f"{rate:7.2f}/s x{rate / base:4.2f} {cpu / items * 1000:6.0f} CPU ms/input "
+                      f"peak {peak / 2**20:7.0f} MiB {note}", file=sys.stderr)
                 os.remove(db)
                 shutil.rmtree(tmp / f"shards{len(rows) - 1}", ignore_errors=True)
     print(f"\n`python bench/bench_ingest.py --limit {args.limit}` on {os.cpu_count()} cores "
           f"(starting a process and loading the model alone: {startup:.1f} s):\n")
-    print("| corpus | configuration | inputs | statements | wall s | inputs/s | vs 1 worker | peak RSS (MiB) | |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---|")
-    for name, label, items, statements, wall, rate, ratio, peak, note in rows:
-        print(f"| {name} | {label} | {items} | {statements} | {wall:.1f} | {rate:.2f} | {ratio:.2f}x | {peak:.0f} "
-              f"| {note} |")
+    print("| corpus | configuration | inputs | statements | wall s | inputs/s | vs 1 worker | CPU ms/input "
+          "| peak RSS (MiB) | |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    for name, label, items, statements, wall, rate, ratio, cpu_ms, peak, note in rows:
+        print(f"| {name} | {label} | {items} | {statements} | {wall:.1f} | {rate:.2f} | {ratio:.2f}x | {cpu_ms:.0f} "
+              f"| {peak:.0f} | {note} |")
 
 
 if __name__ == "__main__":

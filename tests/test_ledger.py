@@ -30,7 +30,8 @@ def span(text: str, piece: str, nth: int = 0) -> Span:
 
 def stmt(text: str, content: str, name: str | None, mention: str, kind: str = "direct", type_: str = "person",
          date: str | None = None, channel: str | None = None, role: str | None = None) -> Statement:
-    return Statement(kind, span(text, content), span(text, "said") if "said" in text else None,  # type: ignore[arg-type]
+    cue = span(text, "said") if "said" in text else None
+    return Statement(kind, span(text, content), cue,  # type: ignore[arg-type]
                      Speaker(name, type_, span(text, mention), role), None, channel, date, 0.87654, ("denial",)
                      if "denied" in content else ())
 

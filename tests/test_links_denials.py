@@ -117,3 +117,18 @@ def test_denial_links_in_a_ledger():
                                              "dock workers at Port Selden would strike on Monday", "denies")]
         stances = ledger.conn.execute("SELECT statement_id, stance FROM statement_stance").fetchall()
         assert [tuple(r) for r in stances] == [(2, "denial")]
+
+
+@pytest.mark.parametrize("flags", [(), ("confirmation",)])
+def test_a_question_is_neither(flags):
+    assert stance("the tool was used for leather", "confirm", lead="How did you confirm ", flags=flags,
+                  question=True) is None
+
+
+def test_a_reported_denial_inside_the_content_is_not_the_speakers_denial():
+    with Ledger.open(":memory:") as ledger:
+        ledger.add(_record("A newspaper reported that the council denied all claims that the bridge was unsafe.",
+                           "2024-04-02", [("the council denied all claims that the bridge was unsafe", "reported",
+                                           "newspaper", "outlet")]))
+        run_links(ledger.conn)
+        assert ledger.conn.execute("SELECT count(*) FROM statement_stance").fetchone()[0] == 0

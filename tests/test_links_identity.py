@@ -203,3 +203,34 @@ def test_find_identity_refuses_ambiguous_and_unknown_names():
         with pytest.raises(LinkError, match="no speaker named"):
             find_identity(ledger.conn, "Nobody Atall")
         assert find_identity(ledger.conn, "HANA MOREAU")["name"] == "Hana Moreau"
+
+
+def test_a_bare_surname_joins_the_full_name_of_its_own_article():
+    ms = [m(1, "Anna Kessler"), m(2, "Jonas Kessler"), m(3, "Jonas Kessler"), m(3, "Kessler")]
+    assert same(ms, 3, 1) and not same(ms, 3, 0)
+
+
+def test_a_bare_surname_joins_the_full_name_its_article_text_spells_out():
+    ms = [m(1, "Anna Kessler"), m(2, "Jonas Kessler"), m(3, "Kessler")]
+    texts = {3: "Finance minister Jonas\nKessler said on Monday ...", 1: "", 2: ""}
+    assert same(ms, 2, 1, texts=texts) and not same(ms, 2, 0, texts=texts)
+    assert not same(ms, 2, 1)
+
+
+@pytest.mark.parametrize("type_", ["organization", "unknown"])
+def test_a_one_word_speaker_with_a_known_surname_is_a_bare_surname(type_):
+    ms = [m(1, "Jonas Kessler", aff="Treasury"), m(2, "Kessler", type_, aff="Treasury")]
+    assert form_of(ms[1], {"kessler"}) == "bare:2:kessler"
+    assert same(ms, 0, 1)
+
+
+@pytest.mark.parametrize("days, expected", [(None, False), (30, True), (3, False)])
+def test_bare_surname_time_window_is_opt_in(days, expected):
+    ms = [m(1, "Jonas Kessler", date="2024-03-01"), m(2, "Kessler", date="2024-03-20")]
+    assert same(ms, 0, 1, bare_window_days=days) is expected
+
+
+def test_time_window_still_refuses_two_candidates():
+    ms = [m(1, "Jonas Kessler", date="2024-03-01"), m(3, "Anna Kessler", date="2024-03-05"),
+          m(2, "Kessler", date="2024-03-20")]
+    assert not same(ms, 0, 2, bare_window_days=30) and not same(ms, 1, 2, bare_window_days=30)

@@ -83,6 +83,10 @@ def test_scraped_fixtures(name, title, published, authors, credits, outlet, firs
         ("One line.\nTwo line.\r\nThree.", ["One line.", "Two line.", "Three."]),
         ("  spaced\u00a0 out\t text  \n\n\n\nnext", ["spaced out text", "next"]),
         ("", []),
+        ("Magma Harbor Co, a subsidiary of Newmont Shipping Lines Inc,\nsaid it is cutting its ferry fares by 75 cents, "
+         "effective\nimmediately.", ["Magma Harbor Co, a subsidiary of Newmont Shipping Lines Inc, said it is cutting "
+                                    "its ferry fares by 75 cents, effective immediately."]),
+        ("Menu\nHarbor News\nThe ferry left on time.", ["Menu", "Harbor News", "The ferry left on time."]),
         # hard-wrapped at ~60 columns: lines join back into paragraphs, a short last line ends one
         ("The council said on Friday that the harbor would reopen in\n"
          "time for the summer season, and that the repairs were done\n"

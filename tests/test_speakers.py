@@ -56,6 +56,9 @@ CASES = [
     # pronoun: never a name inside a quotation
     ('"Oskar Lind cannot be trusted," Tomas Brandt said. He added that the talks would go on.',
      "He", ("Tomas Brandt", "person", None, None)),
+    # in a paragraph left unparsed, a name after a preposition is not the subject
+    ("At Tomas Brandt's farewell in Lisbon, Oskar Lind thanked the crew.\n\nHe said the harbor would reopen.",
+     "He", ("Oskar Lind", "person", None, None)),
     # she -> the woman, even when a man is the subject
     ("Tomas Brandt met Anna Sorel in Geneva. She said the meeting had been useful.",
      "She", ("Anna Sorel", "person", None, None)),

@@ -168,6 +168,8 @@ class Article:
             "outlet": self.outlet,
             "credits": list(self.credits),
             "language": self.language,
+            "captions": list(self.captions),
+            "date_hint": self.date_hint,
             "text": self.text,
         }
 
@@ -175,7 +177,8 @@ class Article:
     def from_dict(cls, d: dict[str, Any]) -> Article:
         return cls(text=d["text"], source=d.get("source", "-"), id=d.get("id") or "", url=d.get("url"),
                    title=d.get("title"), published=d.get("published"), authors=tuple(d.get("authors") or ()),
-                   outlet=d.get("outlet"), credits=tuple(d.get("credits") or ()), language=d.get("language"))
+                   outlet=d.get("outlet"), credits=tuple(d.get("credits") or ()), language=d.get("language"),
+                   captions=tuple(d.get("captions") or ()), date_hint=d.get("date_hint"))
 
 
 @dataclass(frozen=True, slots=True)

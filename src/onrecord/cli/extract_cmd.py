@@ -91,6 +91,12 @@ def extract(paths: tuple[str, ...], output_format: str, as_is: bool, input_forma
     field (.jsonl, .ndjson) and WARC (.warc, .warc.gz); .gz files are read too. An input that
     cannot be read gives an error object on standard output and a line on standard error; the
     batch goes on and the exit status is 1.
+
+    \b
+    Examples:
+      onrecord extract --format table story.html
+      onrecord extract pages/ > records.jsonl
+      cat story.txt | onrecord extract -
     """
     from .. import nlp
     from ..read import iter_inputs

@@ -141,7 +141,7 @@ class _Finder:
         elif verb.dep_ == "parataxis" and verb.head.i > verb.i and comp is None:
             # "The talks, he said, will resume": the content surrounds the reporting clause
             start = _reporting_start(verb, subj)
-            a, b = verb.sent.start, verb.sent.end - 1
+            a, b = min(verb.head.left_edge.i, start), verb.head.right_edge.i
             pieces = [(a, start - 1), (verb.right_edge.i + 1, b)]
             extra_pieces = [_trim(doc, x, y) for x, y in pieces]
             if any(x > y for x, y in extra_pieces):
@@ -176,13 +176,14 @@ class _Finder:
         if pobj is None:
             return
         sa, sb = mention_range(pobj)
+        phrase_end = max(pobj.right_edge.i, sb)  # "according to a statement released by ..."
         sent = tok.sent
         s_a, s_b = sent.start, sent.end - 1
         before = [t for t in doc[s_a: tok.i] if not t.is_punct]
-        after = [t for t in doc[sb + 1: s_b + 1] if not t.is_punct]
+        after = [t for t in doc[phrase_end + 1: s_b + 1] if not t.is_punct]
         flags: tuple[str, ...] = ()
         if not before:
-            a, b = sb + 1, s_b
+            a, b = phrase_end + 1, s_b
         elif not after:
             a, b = s_a, tok.i - 1
         else:
@@ -204,6 +205,11 @@ class _Finder:
              pieces: list[tuple[int, int]] | None = None) -> None:
         """Classify the content tokens [a, b] as direct / mixed / indirect and record the statement."""
         doc = view.doc
+        for ca, cb in view.consumed:  # never reach into another statement's cue and content
+            if a <= cb < cue[0]:
+                a = cb + 1
+            elif cue[1] < ca <= b:
+                b = ca - 1
         a, b = _trim(doc, a, b)
         if a > b:
             return
@@ -230,7 +236,8 @@ class _Finder:
                     source_head=(subj.i if subj is not None else None), cue_head=cue[0], rule=rule)
         if rule == "according_to":
             base["source_head"] = cue_tok.i
-        view.consumed.append((a, b))
+        edges = [a, b, *cue, *(source_range or ())]
+        view.consumed.append((min(edges), max(edges)))
         if qs and free == 0:
             for qi in qs:
                 att = self._direct(qi, flags=flags, extra=dict(extra), **base)
@@ -390,22 +397,27 @@ def _so_called(t: Token) -> bool:
 
 
 def _reporting_start(verb: Token, subj: Token | None) -> int:
-    """First token of the reporting clause ('Reuters reported', 'said X') that follows the content."""
+    """First token of a reporting clause that follows its content ('..., Reuters had reported')."""
     start = verb.i
     if subj is not None and subj.i < verb.i:
         start = min(start, mention_range(subj)[0])
-    for child in verb.children:
-        if child.i < verb.i and child.dep_ in ("aux", "auxpass", "neg", "advmod") and child.i > (subj.i if subj is not None and subj.i < verb.i else -1):
-            start = min(start, child.i) if subj is None or child.i < subj.i else start
-    return start
+    doc = verb.doc
+    j = start - 1
+    while j >= 0 and doc[j].head is verb and doc[j].dep_ in ("aux", "auxpass", "neg", "advmod"):
+        j -= 1
+    return j + 1
 
 
 def _trim(doc, a: int, b: int) -> tuple[int, int]:  # type: ignore[no-untyped-def]
     """Drop edge punctuation and a leading 'that' (quote marks stay: they decide the kind)."""
     while a <= b and ((doc[a].is_punct and doc[a].text not in _QUOTE_TEXTS) or doc[a].is_space):
         a += 1
-    if a < b and doc[a].lower_ == "that" and doc[a].dep_ in ("mark", "dobj") and (not doc[a + 1].is_punct or doc[a + 1].text in _QUOTE_TEXTS):
+    if a < b and doc[a].lower_ == "that" and (
+            doc[a].dep_ == "mark"
+            or (doc[a].dep_ == "dobj" and (not doc[a + 1].is_punct or doc[a + 1].text in _QUOTE_TEXTS))):
         a += 1
+        while a <= b and doc[a].text == ",":
+            a += 1
     while a <= b and ((doc[b].is_punct and doc[b].text not in _QUOTE_TEXTS) or doc[b].is_space):
         b -= 1
     return a, b

@@ -20,6 +20,7 @@ SUBJECT_DEPS = ("nsubj", "csubj")
 # modifiers cut off the right end of a mention
 _CUT_DEPS = frozenset({"acl", "relcl", "advcl", "parataxis"})
 _EDGE_PUNCT = frozenset({",", ";", ":", "-", "—", "–", "(", ")", '"', "“", "”", "'", "‘", "’", "«", "»"})
+_TIME_DEPS = frozenset({"prep", "npadvmod"})
 _PASSIVE_SUBJ = "nsubjpass"
 _INHERIT_DEPS = frozenset({"advcl", "conj", "xcomp"})
 _ADDRESSEE_VERBS = frozenset({"tell", "inform", "assure", "brief", "warn", "ask", "remind", "notify"})
@@ -30,14 +31,22 @@ def mention_range(head: Token) -> tuple[int, int]:
     """Inclusive token range of the phrase headed by ``head``, cut before relative/participle modifiers."""
     a, b = head.left_edge.i, head.right_edge.i
     for child in head.children:
-        if child.dep_ in _CUT_DEPS and child.i > head.i:
+        if child.i > head.i and (child.dep_ in _CUT_DEPS or (child.dep_ in _TIME_DEPS and _is_time(child))):
             b = min(b, child.left_edge.i - 1)
     doc = head.doc
-    while b > a and (doc[b].text in _EDGE_PUNCT or doc[b].dep_ == "cc" or doc[b].is_space):
+    opened = sum(1 for t in doc[a: b + 1] if t.text == "(") - sum(1 for t in doc[a: b + 1] if t.text == ")")
+    if opened > 0 and b + 1 < len(doc) and doc[b + 1].text == ")":
+        b += 1  # "the World Health Organization (WHO)"
+    while b > a and ((doc[b].text in _EDGE_PUNCT and doc[b].text != ")") or doc[b].dep_ == "cc" or doc[b].is_space):
         b -= 1
     while a < b and (doc[a].text in _EDGE_PUNCT or doc[a].is_space):
         a += 1
     return a, b
+
+
+def _is_time(t: Token) -> bool:
+    """A modifier that dates the mention ("officials on Saturday"), not part of it."""
+    return any(x.ent_type_ in ("DATE", "TIME") for x in t.subtree)
 
 
 def subject_of(verb: Token) -> Token | None:

@@ -152,15 +152,23 @@ class Discourse:
     def _subject(self, head: Token) -> tuple[bool, bool, bool]:
         """(is a subject, is the subject of the main clause, is an object)."""
         if not head.doc.has_annotation("DEP"):
-            # no parse: the first name or pronoun of the sentence stands in for its subject
+            # no parse: the first name or pronoun of the sentence not governed by a preposition
+            # stands in for its subject
             sent = head.sent if head.doc.has_annotation("SENT_START") else head.doc[:]
             start = head.i
             while start > sent.start and head.doc[start].ent_iob_ == "I":
                 start -= 1
-            before = head.doc[sent.start:start]
-            first = not any(t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or t.lower_ in PRONOUNS or is_verb(t)
-                            for t in before)
-            obj = start > sent.start and head.doc[start - 1].lower_ in PREPOSITIONS
+
+            def after_prep(i: int) -> bool:
+                j = i - 1
+                while j >= sent.start and head.doc[j].lower_ in DETERMINERS:
+                    j -= 1
+                return j >= sent.start and head.doc[j].lower_ in PREPOSITIONS
+
+            obj = after_prep(start)
+            first = not obj and not any(
+                (t.ent_iob_ == "B" and t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE") or t.lower_ in PRONOUNS)
+                and not after_prep(t.i) for t in head.doc[sent.start:start])
             return first, first, obj
         r = head
         while r.dep_ in ("compound", "appos", "flat", "amod", "nmod") and r.head.i != r.i:

@@ -210,6 +210,8 @@ def doc_features(doc: Doc, cues: frozenset[str]) -> list[list[str]]:
                     f.append(f"{k}cue")
             else:
                 f.append(f"{k}edge")
+        if i > 0:
+            f.append("bw=" + lowers[i - 1] + "|" + lowers[i])
         feats.append(f)
     return feats
 

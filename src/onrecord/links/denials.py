@@ -31,13 +31,23 @@ _REJECT_CUE = re.compile(r"\b(reject(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|disput(?
                          r"|brush(?:es|ed)? (?:aside|off)|play(?:s|ed)? down|downplay(?:s|ed)?)\b", re.IGNORECASE)
 _CLAIM_NOUN = re.compile(r"\b(reports?|claims?|allegations?|accusations?|charges?|rumou?rs?|speculation|suggestions?"
                          r"|assertions?|stories|story|accounts?|statements?|remarks?)\b", re.IGNORECASE)
-_FALSE_CONTENT = re.compile(
-    r"\b(not true|untrue|(?:is|was|are|were) false|as false|false(?:ly)?|baseless|groundless|unfounded|no truth|"
-    r"without (?:any )?(?:foundation|basis)|no basis|fabricat\w*|made[- ]up|fake news|nonsense|lies|"
-    r"incorrect|inaccurate|erroneous|categorically|never (?:said|happened|agreed))\b", re.IGNORECASE)
-_CONFIRM = re.compile(r"\b(confirm(?:s|ed|ing)?|acknowledg(?:e|es|ed|ing)|verif(?:y|ies|ied)|corroborat\w*"
-                      r"|(?:is|was|are|were) (?:true|correct|accurate))\b", re.IGNORECASE)
-_NEGATED = re.compile(r"\b(not|n't|neither|nor|never|no|refused to|declined to|would not)\s+(\w+\s+)?$", re.IGNORECASE)
+_FALSE = (r"(?:not true|untrue|false|baseless|groundless|unfounded|not correct|incorrect|inaccurate|erroneous"
+          r"|fabricated|made[- ]up|nonsense|(?:a |an outright )?lies?|without (?:any )?(?:foundation|basis))")
+# "reports that ... were untrue", "that is not correct", "it is false": a claim said to be false
+_FALSE_CLAIM = re.compile(r"\b(?:reports?|claims?|allegations?|accusations?|charges?|rumou?rs?|speculation|stories|story"
+                          r"|that|this|it|these|those|which)\b[^.;:]{0,80}?\b(?:is|are|was|were|be|been|'s)\s+"
+                          r"(?:(?:completely|totally|simply|absolutely|categorically|entirely)\s+)?" + _FALSE + r"\b",
+                          re.IGNORECASE)
+_NO_TRUTH = re.compile(r"\b(?:no truth|no basis|fake news)\b|^\W*no\W+(?:it|that)\W*(?:is|'s) not true", re.IGNORECASE)
+_AS_FALSE = re.compile(r"\bas (?:false|baseless|groundless|unfounded|untrue|nonsense|speculation|rumou?rs?)\b", re.IGNORECASE)
+# a clause (something said to be the case) rather than a noun ("denied access", "denied funding")
+_CLAUSE = re.compile(r"\b(?:is|are|was|were|had|has|have|would|will|did|does|do|could|can|should|might|may)\b",
+                     re.IGNORECASE)
+_CONFIRM = re.compile(r"\b(confirm(?:s|ed|ing)?|acknowledg(?:e|es|ed|ing)|verif(?:y|ies|ied)|corroborat\w*)\b",
+                      re.IGNORECASE)
+# "could not confirm", "would like to confirm", "if ... confirmed": not a confirmation
+_HEDGED = re.compile(r"\b(not|n't|neither|nor|never|no|to|would|could|will|can|may|might|should|if|whether|when|how"
+                     r"|refused|declined)\s+(\w+\s+){0,2}$", re.IGNORECASE)
 
 # words that frame a denial rather than carry what is denied
 FRAME = frozenset("""deny denies denied denying denial reject rejects rejected rejecting dismiss dismissed dismisses
@@ -55,8 +65,8 @@ class DenialConfig:
     """The look-back window, and the score a candidate needs to be linked."""
 
     window_days: int = 30
-    threshold: float = 0.35
-    min_shared: int = 2
+    threshold: float = 0.5
+    min_shared: int = 3
     max_df: float = 0.02
 
 
@@ -74,6 +84,8 @@ class Said:
     flags: tuple[str, ...] = ()
     identity: int | None = None
     dup: int | None = None  # near-duplicate cluster of its article
+    span: tuple[int, int] | None = None  # content offsets in the article
+    question: bool = False  # the content is asked, not said ("How did you confirm ...?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,29 +107,39 @@ class Link:
     target_article_id: int | None = None
 
 
-def stance(content: str, cue: str = "", context: str = "", flags: Sequence[str] = (), lead: str = "") -> str | None:
+def stance(content: str, cue: str = "", context: str = "", flags: Sequence[str] = (), lead: str = "",
+           question: bool = False) -> str | None:
     """"denial", "confirmation" or None for a statement's content, cue and surrounding text.
 
-    ``context`` is the text around the cue, ``lead`` the text just before the content.
+    ``context`` is the sentence around the cue without the content, ``lead`` the text just
+    before the content. The engine's "denial" / "confirmation" flags are taken as they are,
+    except for a question.
     """
+    if question:
+        return None
     if "denial" in flags:
         return "denial"
     if "confirmation" in flags:
         return "confirmation"
     near = lead[-45:]
+    head = " ".join(content.split()[:5])
+    claim = bool(_CLAIM_NOUN.search(head)) or bool(re.search(r"\bthat\s*$", near)) or bool(_CLAUSE.search(content))
+    # "X denied that ...", "denied reports that ...": a denial verb governing a claim, not "denied access"
+    if (_DENY_CUE.search(cue) or _DENY_CUE.search(near)) and claim:
+        return "denial"
+    if _DENY_CUE.search(context) and _CLAIM_NOUN.search(context):
+        return "denial"
     frame = f"{cue} {context} {near}"
-    if _DENY_CUE.search(cue) or _DENY_CUE.search(near) or (_DENY_CUE.search(context) and _CLAIM_NOUN.search(context)):
+    if _REJECT_CUE.search(frame) and (_CLAIM_NOUN.search(frame) or _AS_FALSE.search(frame)):
         return "denial"
-    if _REJECT_CUE.search(frame) and (_CLAIM_NOUN.search(frame) or _FALSE_CONTENT.search(frame)):
+    if _FALSE_CLAIM.search(content) or _NO_TRUTH.search(content):
         return "denial"
-    m = _FALSE_CONTENT.search(content)
-    if m and (_CLAIM_NOUN.search(content) or re.search(r"\b(that|this|it|these|those|such)\b", content[: m.start()],
-                                                       re.IGNORECASE)):
-        return "denial"
-    for where in (cue, near, content[:60]):
+    for where in (cue, near):
         c = _CONFIRM.search(where)
         if c:
-            return None if _NEGATED.search(where[: c.start()]) else "confirmation"
+            hedged = _HEDGED.search(where[: c.start()]) or where[c.end():].lstrip().startswith("?")
+            enough = len(content.split()) >= 5 or _CLAIM_NOUN.search(content)
+            return "confirmation" if not hedged and enough else None
     return None
 
 
@@ -139,7 +161,7 @@ def link_stances(said: Iterable[Said], reports: Iterable[Report] = (),
     """The stance of every denying or confirming statement, and what each one denies or confirms."""
     said = list(said)
     reports = list(reports)
-    stances = {s.id: st for s in said if (st := stance(s.content, s.cue, s.context, s.flags, s.lead))}
+    stances = {s.id: st for s in said if (st := stance(s.content, s.cue, s.context, s.flags, s.lead, s.question))}
     if not stances:
         return {}, []
     bags = {s.id: words(s.content) for s in said}
@@ -176,7 +198,7 @@ def link_stances(said: Iterable[Said], reports: Iterable[Report] = (),
     for sid, st in sorted(stances.items()):
         s = by_id[sid]
         prop = {w for w in bags[sid] if w not in FRAME}
-        if not prop:
+        if len(prop) < config.min_shared:
             continue
         total = sum(idf(w) for w in prop)
         day = _day(s.date)
@@ -195,6 +217,10 @@ def link_stances(said: Iterable[Said], reports: Iterable[Report] = (),
                 continue
             if stances.get(other) == st and o.article_id != s.article_id:
                 continue  # another denial of the same thing, not the thing denied
+            if _DENY_CUE.search(o.content) or _CONFIRM.search(o.content):
+                continue  # a report of the denial (or confirmation) itself
+            if o.article_id == s.article_id and s.span and o.span and o.span[0] < s.span[1] and s.span[0] < o.span[1]:
+                continue  # overlaps the statement: the same words
             if not admissible(s, day, o.article_id, o.date, o.dup):
                 continue
             score = g / total + (0.05 if o.article_id == s.article_id else 0.0)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .duplicates import DupConfig, find_duplicates
+from .names import compatible, parse_person
 
 log = logging.getLogger(__name__)
 
@@ -115,23 +116,38 @@ class _Matcher:
         return best
 
 
+def _names_gold(engine_name: str | None, engine_type: str | None, gold: dict[str, Any]) -> bool:
+    """Whether the engine's speaker is the gold speaker as far as a name can tell (the linker's input is right)."""
+    if gold["type"] == "anonymous":
+        return engine_type == "anonymous"
+    if gold["type"] != "person" or not engine_name:
+        return False
+    a, b = parse_person(engine_name), parse_person(re.sub(r"\(.*?\)", "", gold["speaker"]))
+    return a is not None and b is not None and compatible(a, b)
+
+
 def score_speakers(conn: sqlite3.Connection, gold: list[dict[str, Any]], sources: dict[str, str]) -> dict[str, Any]:
     """Pairwise merging precision/recall over statements of different articles.
 
-    A pair is "same" in the gold when both statements have the same ``speaker`` label, and in the
-    ledger when both map to the same speaker identity. ``linker`` counts only statements whose
-    engine-resolved name is right (``engine_ok``), judging the linker alone; ``end_to_end`` counts all.
+    A pair is "same" in the gold when both statements are by the same person (``speaker`` label),
+    and in the ledger when both map to the same speaker identity. ``linker`` judges the linker
+    alone: only statements whose engine-resolved speaker (in this ledger) fits the gold one (a
+    compatible person name, or an anonymous source for an anonymous one); ``end_to_end`` counts every statement, engine errors included.
     """
     match = _Matcher(conn, sources)
     identity = dict(conn.execute("SELECT statement_id, identity_id FROM statement_identity").fetchall())
+    names = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, speaker_name, speaker_type FROM statements")}
     items = []
     for g in gold:
         sid = match.find(g["article"], g["start"], g["end"])
         if sid is not None:
-            items.append((g, identity.get(sid)))
+            items.append((g, identity.get(sid), names.get(sid, (None, None))))
     out: dict[str, Any] = {"gold": len(gold), "matched": len(items)}
-    for name, keep in (("linker", lambda g: g.get("engine_ok", True)), ("end_to_end", lambda g: True)):
-        sel = [(g, i) for g, i in items if keep(g)]
+    selections = {
+        "linker": [(g, i) for g, i, (n, t) in items if _names_gold(n, t, g)],
+        "end_to_end": [(g, i) for g, i, _ in items],
+    }
+    for name, sel in selections.items():
         tp = fp = fn = 0
         for (ga, ia), (gb, ib) in combinations(sel, 2):
             if ga["article"] == gb["article"]:
@@ -142,7 +158,7 @@ def score_speakers(conn: sqlite3.Connection, gold: list[dict[str, Any]], sources
             fp += sys_same and not gold_same
             fn += gold_same and not sys_same
         out[name] = {"statements": len(sel), **_prf(tp, fp, fn)}
-    anon = [(g, i) for g, i in items if g["type"] == "anonymous"]
+    anon = [(g, i) for g, i, _ in items if g["type"] == "anonymous"]
     out["anonymous_merged_across_articles"] = sum(
         1 for (ga, ia), (gb, ib) in combinations(anon, 2) if ga["article"] != gb["article"] and ia is not None
         and ia == ib)

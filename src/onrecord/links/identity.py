@@ -230,7 +230,7 @@ def _clusters(forms: _Forms, bare_window_days: int | None = None) -> dict[str, s
                         or any(forms.named_in(g, a) for a in forms.articles[f])]
                 full = here or full  # a full name in the same article is the one it stands for
                 roots = {find(g) for g in full}
-                if len(roots) == 1 and any(forms.evidence(f, g) for g in full):
+                if len(roots) == 1 and (here or any(forms.evidence(f, g) for g in full)):
                     parent[find(f)] = roots.pop()
                 elif bare_window_days is not None and not here:
                     dates = [m.date for m in forms.mentions[f]]

@@ -167,8 +167,8 @@ def run_links(conn: sqlite3.Connection, config: LinkConfig = LinkConfig()) -> di
     t = time.perf_counter()
     articles = conn.execute("SELECT id, published, title, text FROM articles ORDER BY id").fetchall()
     mentions = load_mentions(conn)
-    cues = {r[0]: (r[1] or "", r[2], r[3], r[4]) for r in conn.execute(
-        "SELECT id, cue, cue_start, cue_end, content_start FROM statements")}
+    cues = {r[0]: (r[1] or "", r[2], r[3], r[4], r[5]) for r in conn.execute(
+        "SELECT id, cue, cue_start, cue_end, content_start, content_end FROM statements")}
     flags = {r[0]: _flags(r[1]) for r in conn.execute("SELECT id, flags FROM statements WHERE flags != '[]'")}
     timings["load"] = time.perf_counter() - t
 
@@ -199,15 +199,19 @@ def run_links(conn: sqlite3.Connection, config: LinkConfig = LinkConfig()) -> di
     identity_of = {sid: n for n, i in enumerate(identities) for sid in i.statement_ids}
     said = []
     for m in mentions:
-        cue, cs, ce, start = cues.get(m.statement_id, ("", None, None, None))
+        cue, cs, ce, start, end = cues.get(m.statement_id, ("", None, None, None, None))
         text = text_of.get(m.article_id, "")
         context = lead = ""
         if cs is not None and ce is not None:
             context = _sentence(text, cs, ce, config.context_chars)
+            if m.content:
+                context = context.replace(m.content, " ... ")  # the frame around the content, not the content
         if start is not None:
             lead = _before(text, start, config.context_chars)
+        question = end is not None and "?" in text[end: end + 3]
         said.append(Said(m.statement_id, m.article_id, m.date, m.content, cue, context, lead,
-                         flags.get(m.statement_id, ()), identity_of.get(m.statement_id), dup_of.get(m.article_id)))
+                         flags.get(m.statement_id, ()), identity_of.get(m.statement_id), dup_of.get(m.article_id),
+                         (start, end) if start is not None and end is not None else None, question))
     reports = [Report(a[0], a[1], f"{a[2] or ''}\n{a[3][:400]}", dup_of.get(a[0])) for a in articles]
     stances, links = link_stances(said, reports, config.denials)
     timings["denials"] = time.perf_counter() - t

@@ -94,19 +94,21 @@ def add_override(conn: sqlite3.Connection, op: str, a: dict[str, Any], b: dict[s
 
 
 def find_story(conn: sqlite3.Connection, query: str) -> dict[str, Any] | None:
-    """The story whose articles and statements match the full-text ``query`` best (most matching articles)."""
+    """The story whose articles and statements match the full-text ``query`` best: most matching articles,
+    then most matching statements."""
     try:
         conn.execute("SELECT 1 FROM stories LIMIT 1").fetchone()
     except sqlite3.OperationalError as e:
         raise LinkError(f"the ledger has no stories table: {e}") from None
     if conn.execute("SELECT 1 FROM story_articles LIMIT 1").fetchone() is None:
         raise LinkError("the ledger has no stories yet: run `onrecord link --db LEDGER` first")
-    sql = ("SELECT sa.story_id, count(DISTINCT m.article_id) AS hits FROM ("
-           " SELECT s.article_id FROM statements s JOIN statements_fts f ON f.rowid = s.id WHERE statements_fts MATCH ?"
-           " UNION ALL SELECT a.id FROM articles a JOIN articles_fts g ON g.rowid = a.id WHERE articles_fts MATCH ?"
+    sql = ("SELECT sa.story_id, count(DISTINCT m.article_id) AS hits, sum(m.said) AS said FROM ("
+           " SELECT s.article_id, 1 AS said FROM statements s JOIN statements_fts f ON f.rowid = s.id"
+           " WHERE statements_fts MATCH ?"
+           " UNION ALL SELECT a.id, 0 FROM articles a JOIN articles_fts g ON g.rowid = a.id WHERE articles_fts MATCH ?"
            ") m JOIN story_articles sa ON sa.article_id = m.article_id"
            " JOIN stories st ON st.id = sa.story_id"
-           " GROUP BY sa.story_id ORDER BY hits DESC, st.n_statements DESC, sa.story_id LIMIT 1")
+           " GROUP BY sa.story_id ORDER BY hits DESC, said DESC, st.n_articles DESC, sa.story_id LIMIT 1")
     try:
         row = conn.execute(sql, (query, query)).fetchone()
     except sqlite3.OperationalError as e:

@@ -50,6 +50,10 @@ def paragraphs(text: str) -> list[str]:
         return []
     width = full[int(0.9 * (len(full) - 1))]
     wrapped = len(full) >= 5 and 40 <= width <= 100 and sum(n >= 0.7 * width for n in full) >= 0.5 * len(full)
+    if 2 <= len(full) < 5:  # a short text: wrapped when every line but the last is long and runs on
+        nonblank = [ln for ln in lines if ln]
+        wrapped = all(40 <= len(ln) <= 100 and not _TERMINAL.search(ln) for ln in nonblank[:-1])
+        width = max(full)
     by_indent = wrapped and 2 <= sum(indented) <= 0.7 * len(full)
     out: list[str] = []
     current: list[str] = []

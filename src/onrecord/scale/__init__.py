@@ -1,4 +1,7 @@
-"""Scaling out: the ingest's per-article work mapped over input shards with Ray Data (the only module that imports ray)."""
+"""Scaling out: the ingest's per-article work mapped over input shards with Ray Data.
+
+The only package in onrecord that imports ray.
+"""
 
 from __future__ import annotations
 

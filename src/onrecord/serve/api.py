@@ -30,8 +30,11 @@ async def ledger_call(request: Request, fn: Callable[..., T], *args: Any, counts
                 return fn(conn, request.app.state.counts.connection(), *args, **kw)
             return fn(conn, *args, **kw)
 
+    state = request.app.state
+    if state.limiter is None:  # made on first use, inside the event loop
+        state.limiter = anyio.CapacityLimiter(state.threads)
     try:
-        return await anyio.to_thread.run_sync(job)
+        return await anyio.to_thread.run_sync(job, limiter=state.limiter)
     except queries.QueryError as e:
         raise HTTPException(status_code=400, detail=str(e)) from None
 

@@ -57,9 +57,12 @@ class SecurityHeaders:
 
 
 def create_app(ledger: str | Path, *, pool_size: int = 8, count_cap: int = 1000,
-               cache_dir: str | Path | None = None) -> FastAPI:
-    """The reading room over the ledger at ``ledger``, opened read-only. ``count_cap`` bounds search totals;
-    per-speaker counts are kept in a side file under ``cache_dir`` (see ``aggregates``)."""
+               cache_dir: str | Path | None = None, threads: int = 4) -> FastAPI:
+    """The reading room over the ledger at ``ledger``, opened read-only.
+
+    ``count_cap`` bounds search totals; per-speaker counts are kept in a side file under ``cache_dir`` (see
+    ``aggregates``); at most ``threads`` API queries run at once in a process (more only thrash the CPU).
+    """
     pool = ReadOnlyPool(ledger, size=pool_size)
     counts = SpeakerCounts(pool, Path(cache_dir) if cache_dir else None)
     threading.Thread(target=counts.ensure, name="onrecord-speaker-counts", daemon=True).start()
@@ -84,6 +87,8 @@ def create_app(ledger: str | Path, *, pool_size: int = 8, count_cap: int = 1000,
     app.state.pool = pool
     app.state.counts = counts
     app.state.count_cap = count_cap
+    app.state.threads = threads
+    app.state.limiter = None
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -120,6 +125,7 @@ def create_app(ledger: str | Path, *, pool_size: int = 8, count_cap: int = 1000,
 LEDGER_ENV = "ONRECORD_SERVE_LEDGER"
 CAP_ENV = "ONRECORD_SERVE_COUNT_CAP"
 CACHE_ENV = "ONRECORD_SERVE_CACHE"
+THREADS_ENV = "ONRECORD_SERVE_THREADS"
 
 
 def app_from_env() -> FastAPI:
@@ -127,4 +133,5 @@ def app_from_env() -> FastAPI:
     ledger = os.environ.get(LEDGER_ENV)
     if not ledger:
         raise RuntimeError(f"{LEDGER_ENV} is not set")
-    return create_app(ledger, count_cap=int(os.environ.get(CAP_ENV, "1000")), cache_dir=os.environ.get(CACHE_ENV))
+    return create_app(ledger, count_cap=int(os.environ.get(CAP_ENV, "1000")), cache_dir=os.environ.get(CACHE_ENV),
+                      threads=int(os.environ.get(THREADS_ENV, "4")))

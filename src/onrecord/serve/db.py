@@ -25,7 +25,7 @@ def connect_ro(path: str | Path) -> sqlite3.Connection:
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA query_only = ON")
     conn.execute("PRAGMA cache_size = -32768")  # 32 MiB page cache per connection
-    conn.execute("PRAGMA mmap_size = 268435456")
+    conn.execute("PRAGMA mmap_size = 17179869184")  # map the whole file (SQLite caps it at its build limit)
     return conn
 
 

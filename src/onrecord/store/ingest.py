@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError
-from ..model import ErrorRecord, Problem, Record, Result
+from ..model import ErrorRecord, Problem, RawInput, Record, Result
 from ..settings import Settings
 from .work import init_worker, read_file, work
 
@@ -90,7 +90,7 @@ def tasks(ledger: Ledger, paths: list[str], settings: Settings, format: str | No
             return f"{path}#{i}" not in done
 
         n = 0
-        for n, item in enumerate(read_file(path, format, settings, pick), start=1):
+        for n, item in enumerate(read_file(path, format, settings, pick, raw=True), start=1):
             key = f"{path}#{n - 1}"
             if key in done:
                 stats["skipped"] += 1
@@ -98,6 +98,8 @@ def tasks(ledger: Ledger, paths: list[str], settings: Settings, format: str | No
                 continue
             elif isinstance(item, ErrorRecord):
                 yield Task(path, key, results=[item])
+            elif isinstance(item, RawInput):  # a JSONL line: the worker parses and converts it too
+                yield Task(path, key, work=("raw", item))
             else:
                 h = item.content_hash
                 if h in pending or ledger.conn.execute("SELECT 1 FROM articles WHERE content_hash = ?",
@@ -181,7 +183,8 @@ class Executor:
 
 
 class Writer:
-    """Writes finished tasks in order, a small batch per transaction, with the ``inputs`` rows that make resume exact."""
+    """Writes finished tasks in order, a small batch per transaction, with the ``inputs`` rows that make resume
+    exact."""
 
     def __init__(self, ledger: Ledger, run_id: int | None, stats: dict[str, int], pending: set[str],
                  batch: int = BATCH_ITEMS) -> None:

@@ -71,10 +71,11 @@ def extract_limited(article: Article, settings: Settings) -> Result:
             "timeout", f"extraction took over article_timeout_s={settings.article_timeout_s:g}"), stage="extract")
 
 
-def read_file(path: str, format: str | None, settings: Settings,
-              pick: Callable[[int], bool] | None = None) -> Iterator[Article | ErrorRecord | None]:
+def read_file(path: str, format: str | None, settings: Settings, pick: Callable[[int], bool] | None = None,
+              raw: bool = False) -> Iterator[Article | ErrorRecord | RawInput | None]:
     """Every item the readers get from one file, in order; a read that outlives the time limit or fails ends
-    the file with an error. With ``pick``, items whose position it refuses are not converted (None instead)."""
+    the file with an error. With ``pick``, items whose position it refuses are not converted (None instead);
+    with ``raw``, items still to convert (a JSONL line) come as RawInput, for ``work`` to convert."""
     from ..read import convert
     from ..read.sources import iter_inputs
 
@@ -86,7 +87,7 @@ def read_file(path: str, format: str | None, settings: Settings,
                 item = next(it)
                 if pick is not None and not pick(n):
                     item = None
-                elif isinstance(item, RawInput):
+                elif isinstance(item, RawInput) and not raw:
                     item = convert(item, settings)
         except StopIteration:
             return
@@ -102,11 +103,27 @@ def read_file(path: str, format: str | None, settings: Settings,
         yield item
 
 
+def convert_limited(raw: RawInput, settings: Settings) -> Article | ErrorRecord:
+    """``read.convert`` (bytes -> Article) inside the time limit."""
+    from ..read import convert
+
+    try:
+        with time_limit(settings.article_timeout_s):
+            return convert(raw, settings)
+    except _Timeout:
+        return ErrorRecord(raw.source, Problem("timeout", f"reading took over article_timeout_s="
+                                                          f"{settings.article_timeout_s:g}"), stage="read")
+
+
 def work(task: tuple[Any, ...]) -> list[Result]:
-    """Run one task: ``("article", Article)`` or ``("file", path, format)``; returns its results in order."""
+    """Run one task: ``("article", Article)``, ``("raw", RawInput)`` or ``("file", path, format)``; returns its
+    results in order."""
     settings = _settings or Settings.load()
     if task[0] == "article":
         return [extract_limited(task[1], settings)]
+    if task[0] == "raw":
+        item = convert_limited(task[1], settings)
+        return [item if isinstance(item, ErrorRecord) else extract_limited(item, settings)]
     _, path, format = task
     return [item if isinstance(item, ErrorRecord) else extract_limited(item, settings)
             for item in read_file(path, format, settings) if item is not None]
