@@ -65,7 +65,8 @@ def stand_in_ledger(db: Path, rows: list[dict]) -> int:
             for m in SAID.finditer(text):
                 name, verb = m.group(1), m.group(2)
                 kind = "person" if len(name.split()) >= 2 else "organization"
-                said.append(Statement("indirect", Span.of(text, m.start(3), m.end(3)), Span.of(text, m.start(2), m.end(2)),
+                said.append(Statement("indirect", Span.of(text, m.start(3), m.end(3)),
+                                      Span.of(text, m.start(2), m.end(2)),
                                       Speaker(name, kind, Span.of(text, m.start(1), m.end(1))),
                                       flags=("denial",) if verb == "denied" else ()))
             n += len(said)

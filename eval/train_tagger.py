@@ -272,6 +272,33 @@ def grouped_spans(tagger, golds: list[GoldArticle], paras: list[list]) -> list[d
     return out
 
 
+def fit_temperature(tagger, golds: list[GoldArticle], paras: list[list], scheme: str,
+                    grid: tuple[float, ...] = (1, 2, 3, 5, 8, 12, 20, 30, 50, 80, 120, 200)) -> float:
+    """The temperature minimising the negative log-likelihood of the gold labels (dev articles)."""
+    import numpy
+
+    from onrecord.extract.tagger import doc_features
+
+    w = tagger.weights
+    col = {lab: k for k, lab in enumerate(w.labels)}
+    cached = []
+    for art, ps in zip(golds, paras):
+        for (_, doc), labs in zip(ps, gold_labels(art, ps, scheme)):
+            if len(doc):
+                gold = numpy.array([col.get(lab, col["O"]) for lab in labs])
+                cached.append((w.scores(doc_features(doc, tagger.cues)), gold))
+    best, best_nll = 1.0, float("inf")
+    for t in grid:
+        nll = 0.0
+        for sc, gold in cached:
+            m = w.marginals_of(sc, t)
+            nll -= float(numpy.log(numpy.maximum(m[numpy.arange(len(gold)), gold], 1e-12)).sum())
+        log.info("temperature %g: dev NLL %.0f", t, nll)
+        if nll < best_nll:
+            best, best_nll = float(t), nll
+    return best
+
+
 def harness_figures(tagger, data: Path) -> dict[str, float]:
     """Dev F1 figures from ``onrecord.evaluation.polnear`` with the tagger as the whole system."""
     from onrecord import nlp as nlp_mod
@@ -304,12 +331,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, required=True, help="model path prefix, e.g. src/onrecord/models/tagger")
     ap.add_argument("--cache", type=Path, default=Path("/tmp/onrecord_tagger"))
     ap.add_argument("--scheme", choices=("inner", "outer"), default="inner")
-    ap.add_argument("--algorithm", choices=("l2sgd", "lbfgs", "ap"), default="l2sgd",
-                    help="crfsuite training algorithm (l2sgd: L2-regularised SGD, few passes)")
+    ap.add_argument("--algorithm", choices=("ap", "lbfgs", "l2sgd"), default="ap",
+                    help="crfsuite training algorithm (ap: averaged perceptron, the best on dev)")
     ap.add_argument("--c1", type=float, default=0.05, help="L1 weight (lbfgs only)")
     ap.add_argument("--c2", type=float, default=1.0, help="L2 weight (lbfgs, l2sgd)")
-    ap.add_argument("--iterations", type=int, default=15, help="passes (l2sgd, ap) or iterations (lbfgs)")
-    ap.add_argument("--minfreq", type=float, default=2, help="drop features seen fewer times (keeps the model small)")
+    ap.add_argument("--iterations", type=int, default=40, help="passes (ap, l2sgd) or iterations (lbfgs)")
+    ap.add_argument("--minfreq", type=float, default=3, help="drop features seen fewer times (keeps the model small)")
     ap.add_argument("--min-cue-count", type=int, default=3)
     ap.add_argument("--n-process", type=int, default=2)
     ap.add_argument("--score-only", action="store_true")
@@ -369,7 +396,14 @@ def main(argv: list[str] | None = None) -> int:
         trainer.train(str(model))
         log.info("trained in %.0fs: %s (%.1f MB)", time.time() - t1, model, model.stat().st_size / 1e6)
 
-    tagger = tg.Tagger.from_files(model, cues_path)
+    meta_path = args.out.with_suffix(".json")
+    tagger = tg.Tagger.from_files(model, cues_path, meta_path)
+    if not args.score_only or not meta_path.is_file():
+        tagger.temperature = fit_temperature(tagger, dev, dev_paras, args.scheme)
+        meta = {"temperature": tagger.temperature, "algorithm": args.algorithm, "iterations": args.iterations,
+                "minfreq": args.minfreq, "scheme": args.scheme, "c1": args.c1, "c2": args.c2,
+                "trained_on": "PolNeAR v1.0.0 train (first annotation per article)", "labels": ["S", "C", "Q"]}
+        meta_path.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     t2 = time.time()
     preds = []
     n_tok = 0

@@ -132,3 +132,25 @@ def test_a_reported_denial_inside_the_content_is_not_the_speakers_denial():
                                            "newspaper", "outlet")]))
         run_links(ledger.conn)
         assert ledger.conn.execute("SELECT count(*) FROM statement_stance").fetchone()[0] == 0
+
+
+def test_a_target_must_carry_the_names_of_what_is_denied():
+    said = [
+        Said(1, 10, "2024-02-01", "the Velmar refinery will be sold to Ostrava Energy next month", identity=1),
+        Said(2, 11, "2024-02-01", "the Kessing refinery will be sold to Brandt Oil next month", identity=2),
+        Said(3, 12, "2024-02-03", "reports that the Kessing refinery would be sold to Brandt Oil were untrue",
+             identity=3),
+    ]
+    _, links = link_stances(said)
+    assert [(k.statement_id, k.target_statement_id) for k in links] == [(3, 2)]
+    _, links = link_stances([said[0], said[2]])
+    assert links == []
+
+
+@pytest.mark.parametrize("content, cue, expected", [
+    ("funding for the new bridge", "denied", None),
+    ("reports of a new bridge", "denied", "denial"),
+    ("the bridge had been sold", "denied", "denial"),
+])
+def test_a_flagged_refusal_is_not_a_denial(content, cue, expected):
+    assert stance(content, cue, flags=("denial",)) == expected

@@ -75,7 +75,7 @@ def test_gold_sets_are_offsets_not_text():
     for name, minimum in (("speakers.json", 300), ("denials.json", 50)):
         rows = json.loads((GOLD / name).read_text())["statements"]
         assert len(rows) >= minimum
-        assert all(set(r) <= {"article", "start", "end", "speaker", "type", "engine_ok", "engine_name", "note",
+        assert all(set(r) <= {"article", "start", "end", "speaker", "type", "engine_ok", "note",
                               "stance"} for r in rows)
 
 

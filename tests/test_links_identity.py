@@ -234,3 +234,29 @@ def test_time_window_still_refuses_two_candidates():
     ms = [m(1, "Jonas Kessler", date="2024-03-01"), m(3, "Anna Kessler", date="2024-03-05"),
           m(2, "Kessler", date="2024-03-20")]
     assert not same(ms, 0, 2, bare_window_days=30) and not same(ms, 1, 2, bare_window_days=30)
+
+
+@pytest.mark.slow
+def test_overrides_survive_a_real_reingest(tmp_path):
+    """Through the engine: ingest, link, merge; ingest the same files and a new one, link: still merged."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "a.txt").write_text("Hana Moreau, the harbour master, said on Monday that the quay would reopen.\n",
+                                 encoding="utf-8")
+    (pages / "b.txt").write_text("Luc Moreau, a ferry captain, said on Tuesday that the fees were too high.\n",
+                                 encoding="utf-8")
+    db = tmp_path / "ledger.db"
+    with Ledger.open(db) as ledger:
+        ledger.ingest([pages], workers=0)
+        run_links(ledger.conn)
+        if len(names_by_identity(ledger)) != 2:
+            pytest.skip(f"the engine did not find both speakers: {names_by_identity(ledger)}")
+        add_override(ledger.conn, "merge", find_identity(ledger.conn, "Hana Moreau"),
+                     find_identity(ledger.conn, "Luc Moreau"))
+        relink_identities(ledger.conn)
+    (pages / "c.txt").write_text("Hana Moreau said on Friday that the ferry timetable was final.\n", encoding="utf-8")
+    with Ledger.open(db) as ledger:
+        ledger.ingest([pages], workers=0)
+        run_links(ledger.conn)
+        assert names_by_identity(ledger) == [{"Hana Moreau", "Luc Moreau"}]
+        assert ledger.conn.execute("SELECT count(*) FROM statement_identity").fetchone()[0] == 3

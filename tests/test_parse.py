@@ -31,7 +31,9 @@ def test_paragraph_bounds(text: str, expected: list[str]) -> None:
         ('"We are done," she told them.', True),
         ("Three people died, according to police.", True),
         ("The ministry's statement was short.", True),
-        ("They watched «Les Enfants» again.", True),
+        ("They watched «Les Enfants» again.", False),  # a quotation alone needs no parse
+        ('"And then we left," he continued.', True),  # a quote-only cue beside a quote mark
+        ("He continued his speech.", False),
         ("The weather was cold and windy all week.", False),
     ],
 )

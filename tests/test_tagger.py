@@ -6,7 +6,8 @@ import pytest
 
 from onrecord import nlp as nlp_mod
 from onrecord.extract.parse import parse
-from onrecord.extract.tagger import _quote_state, load_tagger, spans_from_bio
+from onrecord.extract.tagger import _quote_state, coarse, load_tagger, spans_from_bio
+from onrecord.extract.types import Paragraph
 from onrecord.model import Article
 
 
@@ -42,10 +43,20 @@ def test_quote_state(nlp, text: str, quoted: list[str]) -> None:  # type: ignore
     assert [t.text for t, q in zip(doc, _quote_state(doc)) if q] == quoted
 
 
+@pytest.mark.parametrize(
+    "tag, expected",
+    [("VBD", "VERB"), ("MD", "AUX"), ("NNP", "PROPN"), ("NNS", "NOUN"), ("IN", "ADP"), ("PRP$", "PRON"),
+     ("WRB", "ADV"), (",", "PUNCT"), ("``", "PUNCT"), ("", "X")],
+)
+def test_coarse(tag: str, expected: str) -> None:
+    assert coarse(tag) == expected
+
+
 def test_model_loads_offline() -> None:
     tagger = load_tagger()
     assert tagger.model_path.is_file()
-    assert "say" in tagger.cues
+    assert {"said", "told", "according"} <= tagger.cues
+    assert tagger.temperature > 0
     assert load_tagger() is tagger
 
 
@@ -72,6 +83,24 @@ def test_tag_sentence(nlp, text: str, source: str, cue: str, content: str) -> No
     assert roles["S"] == [source]
     assert cue in roles["C"]
     assert len(roles["Q"]) == 1 and content in roles["Q"][0]
+
+
+@pytest.mark.parametrize(
+    "text, source, cue",
+    [
+        ("Farmers in Kell fear that the plant will close.", "Farmers in Kell", "fear"),
+        ("Officials in Dunmore believe the river will flood the lower town by spring.",
+         "Officials in Dunmore", "believe"),
+    ],
+)
+def test_tag_unparsed_paragraph(nlp, text: str, source: str, cue: str) -> None:  # type: ignore[no-untyped-def]
+    """A paragraph the pipeline only tokenised is parsed by the tagger, keeping the same tokens."""
+    doc = nlp.make_doc(text)
+    labels = load_tagger().tag(Paragraph(0, 0, len(text), doc, parsed=False))
+    assert len(labels) == len(doc)
+    spans = spans_from_bio(labels)
+    assert [doc[i:j].text for r, i, j in spans if r == "S"] == [source]
+    assert [doc[i:j].text for r, i, j in spans if r == "C"] == [cue]
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ def _require_extra() -> None:
 @click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="Server processes.")
 @click.option("--count-cap", type=click.IntRange(1, 1_000_000), default=1000, show_default=True,
-              help="Search totals and facets count at most this many matches.")
+              help="Filtered searches count at most this many matches (a full-text query alone is counted exactly).")
 def serve(ledger: Path, host: str, port: int, workers: int, count_cap: int) -> None:
     """Serve the reading room for LEDGER (opened read-only): search, articles, speakers, stories, /api."""
     _require_extra()

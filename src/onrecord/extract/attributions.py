@@ -286,9 +286,6 @@ class _Finder:
                 continue
             if "unclosed_quote" not in q.flags and self._fills_sentence(qi, q):
                 self.used.add(qi)
-                view = self.views.get(q.paragraphs[0])
-                if view is None:
-                    continue
                 extra: dict[str, object] = {}
                 if len(q.pieces) > 1:
                     extra["pieces"] = [Span.of(self.text, x, y) for x, y in q.pieces]

@@ -100,18 +100,21 @@ class CueLexicon:
         return self.nouns.get(token.lower_)
 
     def may_attribute(self, text: str) -> bool:
-        """Whether a paragraph holds a quote mark, a cue word or "according".
+        """Whether a paragraph holds a cue word or "according" (or, beside a quote mark, a
+        quote-only cue such as "continued"): only such paragraphs need the dependency parse.
 
         Forms in ``cue_ambiguous.txt`` do not count, nor capitalised forms inside a
-        sentence ("United States", "The Post"): paragraphs with nothing else are not parsed.
+        sentence ("United States", "The Post"). A quotation with no cue word in its
+        paragraph needs no parse either: it is a floating quote or no statement at all.
         """
-        if _QUOTE_RE.search(text):
-            return True
+        quoted = _QUOTE_RE.search(text) is not None
         triggers = self.triggers
         for m in _WORD_RE.finditer(text):
             word = m.group()
             low = word.lower()
             if low not in triggers:
+                if quoted and low in self.quote_only:
+                    return True
                 continue
             if word[0].isupper() and low != "according":
                 j = m.start() - 1

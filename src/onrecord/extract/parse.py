@@ -1,10 +1,11 @@
 """Article -> Parsed: split the body into paragraphs and run spaCy over them.
 
-Only paragraphs that can carry an attribution (a quote mark, a cue word, "according")
-get the full analysis: tags, coarse POS and the dependency parse (``Paragraph.parsed``).
-The others get tokens, named entities and rule-based sentence boundaries only, which
-is what speaker resolution needs from them. The lemmatizer never runs: cue matching
-works on surface forms (``cues.py``); pass ``full=True`` for spaCy's whole pipeline.
+Only paragraphs that can carry a cued attribution (a cue word, "according"; see
+``CueLexicon.may_attribute``) get the full analysis: tags, coarse POS and the dependency
+parse (``Paragraph.parsed``). The others get tokens, named entities and rule-based
+sentence boundaries only, which is what speaker resolution needs from them. The
+lemmatizer never runs: cue matching works on surface forms (``cues.py``); pass
+``full=True`` for spaCy's whole pipeline.
 Paragraph offsets are exact: ``article.text[p.start:p.end] == p.doc.text``.
 """
 

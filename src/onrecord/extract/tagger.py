@@ -12,11 +12,16 @@ beside the model. Paragraphs the pipeline left unparsed are parsed here first (s
 
 from __future__ import annotations
 
+import json
 import logging
+import re
+import tempfile
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
+
+import numpy
 
 from ..model import Kind, Span
 from .types import Attribution, Paragraph, Parsed
@@ -232,29 +237,100 @@ def spans_from_bio(labels: list[str]) -> list[tuple[str, int, int]]:
     return out
 
 
+_DUMP_LINE = re.compile(r"  \(\d+\) (.*?) --> (\S+): (\S+)\n", re.S)
+
+
+class Weights:
+    """The CRF's weights as arrays (read from the model dump), for marginals at a temperature.
+
+    Averaged-perceptron weights are large, so crfsuite's own marginals overflow; scaling the
+    scores by a temperature fitted on dev gives usable probabilities.
+    """
+
+    def __init__(self, crf: Any) -> None:
+        self.labels = list(crf.labels())
+        index = {lab: k for k, lab in enumerate(self.labels)}
+        n = len(self.labels)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "dump.txt"
+            crf.dump(str(path))
+            text = path.read_text(encoding="utf-8", errors="replace")
+        head, _, rest = text.partition("TRANSITIONS = {\n")
+        trans_text, _, states_text = rest.partition("STATE_FEATURES = {\n")
+        self.trans = numpy.zeros((n, n))
+        for a, b, w in _DUMP_LINE.findall(trans_text):
+            self.trans[index[a], index[b]] = float(w)
+        self.state: dict[str, numpy.ndarray] = {}
+        for attr, lab, w in _DUMP_LINE.findall(states_text):
+            row = self.state.get(attr)
+            if row is None:
+                row = self.state[attr] = numpy.zeros(n)
+            row[index[lab]] = float(w)
+
+    def scores(self, feats: list[list[str]]) -> numpy.ndarray:
+        """The state score of every label (columns) at every token (rows)."""
+        zero = numpy.zeros(len(self.labels))
+        get = self.state.get
+        return numpy.array([sum((get(a, zero) for a in f), zero) for f in feats])
+
+    def marginals(self, feats: list[list[str]], temperature: float) -> numpy.ndarray:
+        """P(label | token) for each token (rows) and label (columns, in ``self.labels`` order)."""
+        return self.marginals_of(self.scores(feats), temperature)
+
+    def marginals_of(self, scores: numpy.ndarray, temperature: float) -> numpy.ndarray:
+        n = len(self.labels)
+        s = scores / temperature
+        tr = self.trans / temperature
+        size = len(s)
+        fwd = numpy.empty((size, n))
+        bwd = numpy.zeros((size, n))
+        fwd[0] = s[0]
+        for i in range(1, size):
+            m = fwd[i - 1][:, None] + tr
+            top = m.max(axis=0)
+            fwd[i] = top + numpy.log(numpy.exp(m - top).sum(axis=0)) + s[i]
+        for i in range(size - 2, -1, -1):
+            m = tr + (s[i + 1] + bwd[i + 1])[None, :]
+            top = m.max(axis=1)
+            bwd[i] = top + numpy.log(numpy.exp(m - top[:, None]).sum(axis=1))
+        tot = fwd + bwd
+        p = numpy.exp(tot - tot.max(axis=1, keepdims=True))
+        return p / p.sum(axis=1, keepdims=True)
+
+
 # ---------------------------------------------------------------- the tagger
 
 
 class Tagger:
-    """A trained CRF and its cue lexicon."""
+    """A trained CRF, its cue lexicon, and the temperature that turns its scores into probabilities."""
 
-    def __init__(self, model_path: Path, cues: frozenset[str], nlp: Language | None = None) -> None:
+    def __init__(self, model_path: Path, cues: frozenset[str], temperature: float = 1.0,
+                 nlp: Language | None = None) -> None:
         import pycrfsuite
 
         self._crf = pycrfsuite.Tagger()
         self._crf.open(str(model_path))
         self.cues = cues
+        self.temperature = temperature
         self.model_path = model_path
         self._nlp = nlp
+        self._weights: Weights | None = None
 
     @classmethod
-    def from_files(cls, model_path: Path, cues_path: Path) -> Tagger:
+    def from_files(cls, model_path: Path, cues_path: Path, meta_path: Path | None = None) -> Tagger:
         words = cues_path.read_text(encoding="utf-8").split()
-        return cls(model_path, frozenset(words))
+        meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path and meta_path.is_file() else {}
+        return cls(model_path, frozenset(words), float(meta.get("temperature", 1.0)))
+
+    @property
+    def weights(self) -> Weights:
+        if self._weights is None:
+            self._weights = Weights(self._crf)
+        return self._weights
 
     def tag(self, paragraph: Paragraph) -> list[str]:
         """One BIO label per token of ``paragraph.doc``."""
-        return self._tag_doc(self._parsed_doc(paragraph))[0]
+        return self._tag_doc(self._parsed_doc(paragraph))
 
     def _parsed_doc(self, paragraph: Paragraph) -> Doc:
         """The paragraph's doc with tags and dependencies (parsed here when the pipeline skipped it)."""
@@ -272,19 +348,25 @@ class Tagger:
             return paragraph.doc[0:0].as_doc()
         return doc
 
-    def _tag_doc(self, doc: Doc) -> tuple[list[str], list[float]]:
-        if len(doc) == 0:
+    def _tag_doc(self, doc: Doc) -> list[str]:
+        return list(self._crf.tag(doc_features(doc, self.cues))) if len(doc) else []
+
+    def tag_with_confidence(self, doc: Doc) -> tuple[list[str], list[float]]:
+        """Labels of a parsed doc and the probability of each label (marginals at ``temperature``)."""
+        if not len(doc):
             return [], []
-        labels = list(self._crf.tag(doc_features(doc, self.cues)))
-        probs = [self._crf.marginal(lab, i) for i, lab in enumerate(labels)]
-        return labels, probs
+        feats = doc_features(doc, self.cues)
+        labels = list(self._crf.tag(feats))
+        marg = self.weights.marginals(feats, self.temperature)
+        col = {lab: k for k, lab in enumerate(self.weights.labels)}
+        return labels, [float(marg[i, col[lab]]) for i, lab in enumerate(labels)]
 
     def attributions(self, parsed: Parsed) -> list[Attribution]:
         """The tagged attributions of an article, one per content span."""
         out: list[Attribution] = []
         for para in parsed.paragraphs:
             doc = self._parsed_doc(para)
-            labels, probs = self._tag_doc(doc)
+            labels, probs = self.tag_with_confidence(doc)
             if len(labels) != len(para.doc):
                 continue
             out.extend(group(parsed.text, para, doc, labels, probs))
@@ -386,15 +468,15 @@ def group(text: str, para: Paragraph, doc: Doc, labels: list[str], probs: list[f
     return out
 
 
-def _model_files() -> tuple[Path, Path]:
+def _model_files() -> tuple[Path, Path, Path]:
     base = resources.files("onrecord") / "models"
-    return Path(str(base / f"{MODEL_NAME}.crfsuite")), Path(str(base / f"{MODEL_NAME}.cues.txt"))
+    return tuple(Path(str(base / f"{MODEL_NAME}{ext}")) for ext in (".crfsuite", ".cues.txt", ".json"))  # type: ignore[return-value]
 
 
 @lru_cache(maxsize=1)
 def load_tagger() -> Tagger:
     """The tagger shipped with onrecord (loaded once per process, offline)."""
-    model, cues = _model_files()
+    model, cues, meta = _model_files()
     if not model.is_file():
         from ..errors import ModelNotFound
 
@@ -403,7 +485,7 @@ def load_tagger() -> Tagger:
             "  python eval/train_tagger.py --data ../shared/data/polnear --out src/onrecord/models/tagger"
         )
     log.debug("loading attribution tagger %s", model)
-    return Tagger.from_files(model, cues)
+    return Tagger.from_files(model, cues, meta)
 
 
 def spans_of(parsed: Parsed, labels: Iterable[list[str]]) -> list[tuple[str, Span]]:

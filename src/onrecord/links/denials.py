@@ -6,8 +6,9 @@ it do ("denied", "rejected reports that", "dismissed as false", content "are not
 What is denied is found by word overlap: the statement's content without the denial words
 (the proposition) against every other statement and every article's title and lead published
 within ``window_days`` before it (or in the same article), scored by the share of the
-proposition's rare-word weight they carry. Copies of the same wire story and statements by
-the same speaker are not candidates.
+proposition's rare-word weight they carry; a candidate must also carry at least half of the
+names (capitalised words) of the proposition. Copies of the same wire story, statements by the
+same speaker and statements that themselves report a denial are not candidates.
 """
 
 from __future__ import annotations
@@ -34,12 +35,14 @@ _CLAIM_NOUN = re.compile(r"\b(reports?|claims?|allegations?|accusations?|charges
 _FALSE = (r"(?:not true|untrue|false|baseless|groundless|unfounded|not correct|incorrect|inaccurate|erroneous"
           r"|fabricated|made[- ]up|nonsense|(?:a |an outright )?lies?|without (?:any )?(?:foundation|basis))")
 # "reports that ... were untrue", "that is not correct", "it is false": a claim said to be false
-_FALSE_CLAIM = re.compile(r"\b(?:reports?|claims?|allegations?|accusations?|charges?|rumou?rs?|speculation|stories|story"
+_FALSE_CLAIM = re.compile(r"\b(?:reports?|claims?|allegations?|accusations?|charges?|rumou?rs?|speculation"
+                          r"|stories|story"
                           r"|that|this|it|these|those|which)\b[^.;:]{0,80}?\b(?:is|are|was|were|be|been|'s)\s+"
                           r"(?:(?:completely|totally|simply|absolutely|categorically|entirely)\s+)?" + _FALSE + r"\b",
                           re.IGNORECASE)
 _NO_TRUTH = re.compile(r"\b(?:no truth|no basis|fake news)\b|^\W*no\W+(?:it|that)\W*(?:is|'s) not true", re.IGNORECASE)
-_AS_FALSE = re.compile(r"\bas (?:false|baseless|groundless|unfounded|untrue|nonsense|speculation|rumou?rs?)\b", re.IGNORECASE)
+_AS_FALSE = re.compile(r"\bas (?:false|baseless|groundless|unfounded|untrue|nonsense|speculation|rumou?rs?)\b",
+                       re.IGNORECASE)
 # a clause (something said to be the case) rather than a noun ("denied access", "denied funding")
 _CLAUSE = re.compile(r"\b(?:is|are|was|were|had|has|have|would|will|did|does|do|could|can|should|might|may)\b",
                      re.IGNORECASE)
@@ -117,13 +120,14 @@ def stance(content: str, cue: str = "", context: str = "", flags: Sequence[str] 
     """
     if question:
         return None
-    if "denial" in flags:
-        return "denial"
-    if "confirmation" in flags:
-        return "confirmation"
     near = lead[-45:]
     head = " ".join(content.split()[:5])
     claim = bool(_CLAIM_NOUN.search(head)) or bool(re.search(r"\bthat\s*$", near)) or bool(_CLAUSE.search(content))
+    if "denial" in flags:
+        # "denied funding", "deny workers rights": a refusal, not a denial, whoever flagged it
+        return None if _DENY_CUE.search(cue) and not claim else "denial"
+    if "confirmation" in flags:
+        return "confirmation"
     # "X denied that ...", "denied reports that ...": a denial verb governing a claim, not "denied access"
     if (_DENY_CUE.search(cue) or _DENY_CUE.search(near)) and claim:
         return "denial"
@@ -154,6 +158,22 @@ def _day(d: str | None) -> int | None:
         return date.fromisoformat(d[:10]).toordinal() if d else None
     except ValueError:
         return None
+
+
+_NAME = re.compile(r"(?<=[\w,;] )[A-Z][\w'-]+")
+
+
+def _names(text: str) -> set[str]:
+    """Capitalised words inside ``text`` (not the first word): the names a target must share."""
+    return {fold(m.group()) for m in _NAME.finditer(text)} - STOPWORDS
+
+
+def _carries(names: set[str], text: str) -> bool:
+    """Whether ``text`` holds at least half of ``names``."""
+    if not names:
+        return True
+    have = {fold(w) for w in _WORD.findall(text)}
+    return 2 * len(names & have) >= len(names)
 
 
 def link_stances(said: Iterable[Said], reports: Iterable[Report] = (),
@@ -202,6 +222,7 @@ def link_stances(said: Iterable[Said], reports: Iterable[Report] = (),
             continue
         total = sum(idf(w) for w in prop)
         day = _day(s.date)
+        names = _names(s.content)
         gained: dict[int, float] = defaultdict(float)
         shared: Counter[int] = Counter()
         for w in prop:
@@ -221,7 +242,7 @@ def link_stances(said: Iterable[Said], reports: Iterable[Report] = (),
                 continue  # a report of the denial (or confirmation) itself
             if o.article_id == s.article_id and s.span and o.span and o.span[0] < s.span[1] and s.span[0] < o.span[1]:
                 continue  # overlaps the statement: the same words
-            if not admissible(s, day, o.article_id, o.date, o.dup):
+            if not admissible(s, day, o.article_id, o.date, o.dup) or not _carries(names, o.content):
                 continue
             score = g / total + (0.05 if o.article_id == s.article_id else 0.0)
             if (score, -other) > (best[0], -(best[1] or 0)):
@@ -236,8 +257,11 @@ def link_stances(said: Iterable[Said], reports: Iterable[Report] = (),
             r = report_by_id[rid]
             if rid == s.article_id or rshared[rid] < config.min_shared:
                 continue
-            if not admissible(s, day, r.id, r.date, r.dup):
+            if not admissible(s, day, r.id, r.date, r.dup) or not _carries(names, r.text):
                 continue
+            rd = _day(r.date)
+            if day is not None and rd is not None and rd > day:
+                continue  # a report published after the denial is not what it denies
             score = g / total
             if score > best[0] + 0.1:  # a statement is preferred unless the report fits clearly better
                 best = (score, None, rid)

@@ -4,7 +4,8 @@ Each article becomes the set of its word 3-grams; MinHash LSH proposes candidate
 every candidate is checked on the exact sets: a pair is a duplicate when its Jaccard
 similarity or its overlap (the share of the shorter text found in the longer) reaches the
 threshold, and the two texts carry mostly the same figures (template stories such as dividend
-notices share their wording but not their numbers). Duplicates are grouped transitively; a cluster is named by its smallest article id.
+notices share their wording but not their numbers). Duplicates are grouped transitively; a
+cluster is named by its smallest article id.
 """
 
 from __future__ import annotations

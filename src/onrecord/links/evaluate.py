@@ -1,14 +1,15 @@
 """Scores for the cross-article pass: speaker merging, near-duplicates, denial detection.
 
-    python -m onrecord.links.evaluate [--db LEDGER] [--shared ../shared] [--json]
+    python -m onrecord.links.evaluate [--db LEDGER] [--relink] [--shared ../shared] [--json]
 
 Gold sets live in ``eval/links/`` as article ids, character offsets into the article's text
-as ``../shared`` holds it, and labels (no article text): ``speakers.json`` (who really said each statement), ``denials.json`` (whether each
-statement denies, confirms or neither) and ``corpus.json`` (the articles the ledger is built
-from). Near-duplicate pairs are made by code from Reuters-21578 texts (``make_copy``) with a
-fixed seed, so only the recipe is stored. A gold statement is found again in the ledger by
-its content (located in the ledger's copy of the article, whitespace aside) and the largest
-overlap with the ledger's statements, so the sets survive reader and engine changes.
+as ``../shared`` holds it, and labels (no article text): ``speakers.json`` (who really said
+each statement), ``denials.json`` (whether each statement denies, confirms or neither) and
+``corpus.json`` (the articles the ledger is built from). Near-duplicate pairs are made by code
+from Reuters-21578 texts (``make_copy``) with a fixed seed, so only the recipe is stored. A gold
+statement is found again in the ledger by its content (located in the ledger's copy of the
+article, whitespace aside) and the largest overlap with the ledger's statements, so the sets
+survive reader and engine changes.
 """
 
 from __future__ import annotations
@@ -132,7 +133,8 @@ def score_speakers(conn: sqlite3.Connection, gold: list[dict[str, Any]], sources
     A pair is "same" in the gold when both statements are by the same person (``speaker`` label),
     and in the ledger when both map to the same speaker identity. ``linker`` judges the linker
     alone: only statements whose engine-resolved speaker (in this ledger) fits the gold one (a
-    compatible person name, or an anonymous source for an anonymous one); ``end_to_end`` counts every statement, engine errors included.
+    compatible person name, or an anonymous source for an anonymous one); ``end_to_end`` counts
+    every statement, engine errors included.
     """
     match = _Matcher(conn, sources)
     identity = dict(conn.execute("SELECT statement_id, identity_id FROM statement_identity").fetchall())
@@ -282,7 +284,7 @@ def build_ledger(db: Path, shared: Path, ids: list[str], workers: int | None = N
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m onrecord.links.evaluate", description=__doc__.split("\n")[0])
-    ap.add_argument("--db", type=Path, help="A ledger built from eval/links/corpus.json (built in a temp dir if absent)")
+    ap.add_argument("--db", type=Path, help="a ledger of eval/links/corpus.json (built there when absent)")
     ap.add_argument("--shared", type=Path, default=SHARED)
     ap.add_argument("--pairs", type=int, default=500, help="Near-duplicate positive pairs to construct")
     ap.add_argument("--relink", action="store_true", help="Run `link` on --db before scoring")

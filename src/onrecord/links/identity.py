@@ -171,7 +171,8 @@ class _Forms:
     def named_in(self, g: str, article: int) -> bool:
         """Whether the full name of person form ``g`` appears in the text of ``article``."""
         if article not in self._folded:
-            self._folded[article] = " " + " ".join(re.sub(r"[^\w']+", " ", fold(self.texts.get(article, ""))).split()) + " "
+            words = re.sub(r"[^\w']+", " ", fold(self.texts.get(article, ""))).split()
+            self._folded[article] = " " + " ".join(words) + " "
         return f" {self.person[g].key} " in self._folded[article]
 
     def evidence(self, f: str, g: str) -> bool:

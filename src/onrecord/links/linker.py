@@ -29,12 +29,14 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class LinkConfig:
+    """The settings of every step of the pass."""
+
     dups: DupConfig = field(default_factory=DupConfig)
     stories: StoryConfig = field(default_factory=StoryConfig)
     denials: DenialConfig = field(default_factory=DenialConfig)
     context_chars: int = 80  # article text kept on each side of a cue for the denial detector
-    # off (None): a bare surname joins a full name only with evidence; N: also when that surname has
-    # one person in the ledger, quoted within N days
+    # off (None): a bare surname joins a full name only with evidence; N: also when one person with that
+    # surname is quoted within N days of it
     bare_window_days: int | None = None
 
 

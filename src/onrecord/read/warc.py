@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, MissingExtra
-from ..model import Article, ErrorRecord, Problem
+from ..model import Article, ErrorRecord, Problem, RawInput
 from ..settings import Settings
 
 log = logging.getLogger(__name__)
@@ -27,14 +27,19 @@ def _is_html(content_type: str | None) -> bool:
     return content_type is not None and content_type.split(";")[0].strip().lower() in _HTML_TYPES
 
 
-def iter_warc(path: str | Path, settings: Settings | None = None) -> Iterator[Article | ErrorRecord]:
+def iter_warc(path: str | Path, settings: Settings | None = None, *,
+              raw: bool = False) -> Iterator[Article | ErrorRecord | RawInput]:
     """Every HTML article in the WARC file at ``path`` (gzipped per record or not), then an ErrorRecord if the
-    file is damaged. An article's source is ``"<path>@<byte offset of its record>"``."""
+    file is damaged. An article's source is ``"<path>@<byte offset of its record>"``.
+
+    With ``raw``, HTML records come as RawInput (the page bytes, format html, url and date in ``meta``) for
+    the caller to convert with ``onrecord.read.convert`` (elsewhere: another process).
+    """
     try:
         from warcio.archiveiterator import ArchiveIterator
     except ImportError:
         raise MissingExtra("reading WARC files", "warc") from None
-    from .html import article_from_html
+    from . import convert
 
     settings = settings or Settings.load()
     path = str(path)
@@ -73,14 +78,8 @@ def iter_warc(path: str | Path, settings: Settings | None = None) -> Iterator[Ar
                         "too_large", f"record over max_input_bytes={settings.max_input_bytes}"))
                     continue
                 _check_complete(record, offset)
-                meta = _meta(record)
-                try:
-                    yield article_from_html(data, source=source, meta=meta)
-                except InputError as e:
-                    yield ErrorRecord(source, Problem(e.code, e.message))
-                except Exception as e:  # one bad page never stops the file
-                    log.exception("reading %s failed", source)
-                    yield ErrorRecord(source, Problem("read_failed", f"{type(e).__name__}: {e}"))
+                page = RawInput(source, data, "html", _meta(record))
+                yield page if raw else convert(page, settings)
             if gzipped:
                 _check_gzip(path, n_records)  # warcio lets a cut-off gzip member pass
             elif not _only_blank_tail(fh, it.offset):

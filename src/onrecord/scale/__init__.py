@@ -5,6 +5,6 @@ The only package in onrecord that imports ray.
 
 from __future__ import annotations
 
-from .ray_ingest import plan_shards, ray_ingest
+from .ray_job import plan_shards, ray_ingest
 
 __all__ = ["plan_shards", "ray_ingest"]

@@ -77,9 +77,14 @@ def read_file(path: str, format: str | None, settings: Settings, pick: Callable[
     the file with an error. With ``pick``, items whose position it refuses are not converted (None instead);
     with ``raw``, items still to convert (a JSONL line) come as RawInput, for ``work`` to convert."""
     from ..read import convert
-    from ..read.sources import iter_inputs
+    from ..read.sources import format_of_name, iter_inputs
 
-    it = iter(iter_inputs([path], format=format, settings=settings))
+    if raw and (format or format_of_name(path)) == "warc":
+        from ..read.warc import iter_warc
+
+        it: Iterator[Any] = iter(iter_warc(path, settings, raw=True))
+    else:
+        it = iter(iter_inputs([path], format=format, settings=settings))
     n = 0
     while True:
         try:
@@ -115,10 +120,10 @@ def convert_limited(raw: RawInput, settings: Settings) -> Article | ErrorRecord:
                                                           f"{settings.article_timeout_s:g}"), stage="read")
 
 
-def work(task: tuple[Any, ...]) -> list[Result]:
+def work(task: tuple[Any, ...], settings: Settings | None = None) -> list[Result]:
     """Run one task: ``("article", Article)``, ``("raw", RawInput)`` or ``("file", path, format)``; returns its
-    results in order."""
-    settings = _settings or Settings.load()
+    results in order. ``settings``: those given, else the worker's (``init_worker``), else the defaults."""
+    settings = settings or _settings or Settings.load()
     if task[0] == "article":
         return [extract_limited(task[1], settings)]
     if task[0] == "raw":

@@ -1,7 +1,8 @@
 """``ingest --engine ray``: the local ingest's per-article work, mapped with Ray Data over input shards.
 
-Each shard is one input file, or for a big JSONL file every K-th item of it; each task reads its shard
-with the same readers and runs the same ``extract_limited`` as the local process pool. The output is Parquet
+Each shard is one input file, or for a big JSONL or WARC file every K-th item of it (the others are skipped
+unparsed); each task reads its shard with the same readers and runs the same ``work`` as the local process
+pool. The output is Parquet
 (one row per input item: its file, its position in the file and the full record as JSON) that
 ``Ledger.merge`` loads with the same keys and dedupe rules, so the ledger ends up row for row as the local
 path leaves it.
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, MissingExtra
-from ..model import ErrorRecord, Problem
+from ..model import Article, ErrorRecord, Problem, RawInput, Result
 from ..settings import Settings
 from ..store.ingest import is_multi_item, walk
 from ..store.rows import result_to_json
@@ -24,7 +25,7 @@ from ..store.work import extract_limited, read_file, work
 
 log = logging.getLogger(__name__)
 
-SHARD_BYTES = 1024 * 1024  # a JSONL file is split in about this much input per shard (two shards per CPU at most)
+SHARD_BYTES = 1024 * 1024  # a JSONL or WARC file is split in about this much input per shard (two per CPU at most)
 
 
 def plan_shards(paths: list[str], format: str | None, parallelism: int) -> list[dict[str, Any]]:
@@ -32,7 +33,7 @@ def plan_shards(paths: list[str], format: str | None, parallelism: int) -> list[
     shards = []
     for file_idx, path in enumerate(walk(paths, format)):
         k_total = 1
-        if is_multi_item(path, format) and _is_jsonl(path, format):
+        if is_multi_item(path, format):
             try:
                 size = os.path.getsize(path)
             except OSError:
@@ -42,12 +43,12 @@ def plan_shards(paths: list[str], format: str | None, parallelism: int) -> list[
     return shards
 
 
-def _is_jsonl(path: str, format: str | None) -> bool:
-    """JSONL files are split into shards; a WARC file is one shard (converting a record is most of the work
-    of reading it, so every shard would pay for all of them)."""
-    if format is not None:
-        return format == "jsonl"
-    return ".jsonl" in path.lower() or ".ndjson" in path.lower()
+def _one(item: Article | ErrorRecord | RawInput, settings: Settings) -> Result:
+    if isinstance(item, ErrorRecord):
+        return item
+    if isinstance(item, RawInput):
+        return work(("raw", item), settings)[0]
+    return extract_limited(item, settings)
 
 
 def run_shard(shard: dict[str, Any], settings: Settings, format: str | None) -> list[dict[str, Any]]:
@@ -56,15 +57,16 @@ def run_shard(shard: dict[str, Any], settings: Settings, format: str | None) -> 
     if is_multi_item(path, format):
         picked: list[tuple[int, Any]] = []
         n = 0
-        for n, item in enumerate(read_file(path, format, settings, lambda i: i % k_total == k), start=1):
+        for n, item in enumerate(read_file(path, format, settings, lambda i: i % k_total == k, raw=True), start=1):
             if item is not None:
-                picked.append((n - 1, item if isinstance(item, ErrorRecord) else extract_limited(item, settings)))
+                picked.append((n - 1, _one(item, settings)))
         if n == 0:
             n = 1
             if k == 0:
                 picked.append((0, ErrorRecord(path, Problem("empty", "no article in this input"))))
     else:
-        results = work(("file", path, format)) or [ErrorRecord(path, Problem("empty", "no article in this input"))]
+        results = work(("file", path, format), settings)
+        results = results or [ErrorRecord(path, Problem("empty", "no article in this input"))]
         picked = list(enumerate(results))
         n = len(results)
     return [{"file_idx": shard["file_idx"], "path": path, "ordinal": i, "n_items": n, "record": result_to_json(r)}
