@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import pickle
 import re
 import sys
 import time
@@ -162,14 +161,14 @@ def gold_labels(article: GoldArticle, paras: list, scheme: str) -> list[list[str
 
 # ---------------------------------------------------------------- scoring
 
-_EDGE = re.compile(r"^[\s\"'“”‘’«»,.;:!?()\-–—]+|[\s\"'“”‘’«»,.;:!?()\-–—]+$")
+_EDGE = "[\\s\"'“”‘’«»,.;:!?()\\-–—]"
 
 
 def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     s = text[a:b]
-    m = re.match(r"^[\s\"'“”‘’«»,.;:!?()\-–—]*", s)
+    m = re.match(f"^{_EDGE}*", s)
     lead = m.end() if m else 0
-    m2 = re.search(r"[\s\"'“”‘’«»,.;:!?()\-–—]*$", s[lead:])
+    m2 = re.search(f"{_EDGE}*$", s[lead:])
     tail = len(s[lead:]) - (m2.start() if m2 else len(s[lead:]))
     return a + lead, b - tail
 
@@ -272,9 +271,11 @@ def grouped_spans(tagger, golds: list[GoldArticle], paras: list[list]) -> list[d
     return out
 
 
-def fit_temperature(tagger, golds: list[GoldArticle], paras: list[list], scheme: str,
-                    grid: tuple[float, ...] = (1, 2, 3, 5, 8, 12, 20, 30, 50, 80, 120, 200)) -> float:
-    """The temperature minimising the negative log-likelihood of the gold labels (dev articles)."""
+def fit_temperature(tagger, golds: list[GoldArticle], paras: list[list], scheme: str) -> float:
+    """The temperature minimising the negative log-likelihood of the gold labels (dev articles).
+
+    A log-spaced grid from 1 to 10^5 (perceptron weights are large), then a finer grid around the best.
+    """
     import numpy
 
     from onrecord.extract.tagger import doc_features
@@ -287,16 +288,16 @@ def fit_temperature(tagger, golds: list[GoldArticle], paras: list[list], scheme:
             if len(doc):
                 gold = numpy.array([col.get(lab, col["O"]) for lab in labs])
                 cached.append((w.scores(doc_features(doc, tagger.cues)), gold))
-    best, best_nll = 1.0, float("inf")
-    for t in grid:
-        nll = 0.0
+    def nll(t: float) -> float:
+        total = 0.0
         for sc, gold in cached:
             m = w.marginals_of(sc, t)
-            nll -= float(numpy.log(numpy.maximum(m[numpy.arange(len(gold)), gold], 1e-12)).sum())
-        log.info("temperature %g: dev NLL %.0f", t, nll)
-        if nll < best_nll:
-            best, best_nll = float(t), nll
-    return best
+            total -= float(numpy.log(numpy.maximum(m[numpy.arange(len(gold)), gold], 1e-12)).sum())
+        log.info("temperature %.4g: dev NLL %.0f", t, total)
+        return total
+
+    best = min((10 ** (k / 2) for k in range(11)), key=nll)
+    return round(min((best * 10 ** (k / 8) for k in range(-3, 4)), key=nll), 3)
 
 
 def harness_figures(tagger, data: Path) -> dict[str, float]:

@@ -145,12 +145,3 @@ def test_a_target_must_carry_the_names_of_what_is_denied():
     assert [(k.statement_id, k.target_statement_id) for k in links] == [(3, 2)]
     _, links = link_stances([said[0], said[2]])
     assert links == []
-
-
-@pytest.mark.parametrize("content, cue, expected", [
-    ("funding for the new bridge", "denied", None),
-    ("reports of a new bridge", "denied", "denial"),
-    ("the bridge had been sold", "denied", "denial"),
-])
-def test_a_flagged_refusal_is_not_a_denial(content, cue, expected):
-    assert stance(content, cue, flags=("denial",)) == expected

@@ -7,7 +7,8 @@
 Labels: ``S`` source, ``C`` cue, ``Q`` content. Features come from the spaCy parse of the paragraph
 (word forms, fine tags, dependencies, the path to the nearest cue-word ancestor, quote-mark state,
 entities, sentence position); the cue lexicon is the list of cue words seen in training, shipped
-beside the model. Paragraphs the pipeline left unparsed are parsed here first (same tokens). ``eval/train_tagger.py`` trains the model; docs/tagger.md has the figures.
+beside the model. Paragraphs the pipeline left unparsed are parsed here first (same tokens).
+``eval/train_tagger.py`` trains the model; docs/tagger.md has the figures.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ import tempfile
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 import numpy
 
-from ..model import Kind, Span
+from ..model import Kind
 from .types import Attribution, Paragraph, Parsed
 
 if TYPE_CHECKING:
@@ -37,7 +38,6 @@ OPEN_QUOTES = frozenset("“‘«„")
 CLOSE_QUOTES = frozenset("”’»")
 AMBIGUOUS_QUOTES = frozenset('"')
 QUOTE_CHARS = OPEN_QUOTES | CLOSE_QUOTES | AMBIGUOUS_QUOTES | {"''", "``"}
-_ROLE = {"S": "source", "C": "cue", "Q": "content"}
 # components a re-parse skips, as the pipeline's own parse does (features use none of them)
 _SKIP = ("lemmatizer", "attribute_ruler", "senter")
 
@@ -255,7 +255,7 @@ class Weights:
             path = Path(tmp) / "dump.txt"
             crf.dump(str(path))
             text = path.read_text(encoding="utf-8", errors="replace")
-        head, _, rest = text.partition("TRANSITIONS = {\n")
+        _, _, rest = text.partition("TRANSITIONS = {\n")
         trans_text, _, states_text = rest.partition("STATE_FEATURES = {\n")
         self.trans = numpy.zeros((n, n))
         for a, b, w in _DUMP_LINE.findall(trans_text):
@@ -486,12 +486,3 @@ def load_tagger() -> Tagger:
         )
     log.debug("loading attribution tagger %s", model)
     return Tagger.from_files(model, cues, meta)
-
-
-def spans_of(parsed: Parsed, labels: Iterable[list[str]]) -> list[tuple[str, Span]]:
-    """(role name, article Span) of every labelled span, given one label list per paragraph."""
-    out = []
-    for para, labs in zip(parsed.paragraphs, labels):
-        for role, i, j in spans_from_bio(labs):
-            out.append((_ROLE[role], para.span(parsed.text, i, j)))
-    return out

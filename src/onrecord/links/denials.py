@@ -120,14 +120,13 @@ def stance(content: str, cue: str = "", context: str = "", flags: Sequence[str] 
     """
     if question:
         return None
+    if "denial" in flags:
+        return "denial"
+    if "confirmation" in flags:
+        return "confirmation"
     near = lead[-45:]
     head = " ".join(content.split()[:5])
     claim = bool(_CLAIM_NOUN.search(head)) or bool(re.search(r"\bthat\s*$", near)) or bool(_CLAUSE.search(content))
-    if "denial" in flags:
-        # "denied funding", "deny workers rights": a refusal, not a denial, whoever flagged it
-        return None if _DENY_CUE.search(cue) and not claim else "denial"
-    if "confirmation" in flags:
-        return "confirmation"
     # "X denied that ...", "denied reports that ...": a denial verb governing a claim, not "denied access"
     if (_DENY_CUE.search(cue) or _DENY_CUE.search(near)) and claim:
         return "denial"

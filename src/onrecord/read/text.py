@@ -35,12 +35,13 @@ class _Block:
     value: Any = None
 
 
-def paragraphs(text: str) -> list[str]:
+def paragraphs(text: str, *, body_only: bool = False) -> list[str]:
     """The paragraphs of ``text``: blank-line or line separated, hard-wrapped lines joined back up.
 
     Hard-wrapped text (most lines close to one width) is rejoined: a new paragraph starts after a
     blank line, at an indented line when the text marks paragraphs by indenting, or after a line
-    that ends short of the width (its next word would have fitted).
+    that ends short of the width (its next word would have fitted). ``body_only`` says the text
+    holds no headline (the feed gave the title), so a short text's ragged first line is a wrapped one.
     """
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     lines = [_WS.sub(" ", ln).strip() for ln in raw]
@@ -52,9 +53,16 @@ def paragraphs(text: str) -> list[str]:
     wrapped = len(full) >= 5 and 40 <= width <= 100 and sum(n >= 0.7 * width for n in full) >= 0.5 * len(full)
     if 2 <= len(full) < 5:  # a short text: wrapped when every line but the last is long and runs on
         nonblank = [ln for ln in lines if ln]
-        wrapped = all(40 <= len(ln) <= 100 and not _TERMINAL.search(ln) for ln in nonblank[:-1])
+        shortest = 20 if body_only else 40
+        wrapped = all(shortest <= len(ln) <= 100 and not _TERMINAL.search(ln) for ln in nonblank[:-1])
         width = max(full)
     by_indent = wrapped and 2 <= sum(indented) <= 0.7 * len(full)
+    inner = [ln for ln in lines[lines.index(next(x for x in lines if x)):]]
+    while inner and not inner[-1]:
+        inner.pop()
+    if "" not in inner and 1 <= sum(indented) < len(full):
+        # no blank lines, paragraphs marked by indenting (newswire style): wrapped, however short
+        wrapped = by_indent = True
     out: list[str] = []
     current: list[str] = []
     for ln, indent in zip(lines + [""], indented + [False]):
@@ -64,13 +72,21 @@ def paragraphs(text: str) -> list[str]:
                 current = []
             continue
         if not wrapped:
-            out.append(ln)
+            if current and not _TERMINAL.search(current[-1]) and ln[:1].islower():
+                current.append(ln)  # a hard-wrapped sentence running on
+                continue
+            if current:
+                out.append(" ".join(current))
+            current = [ln]
             continue
         if current:
             if by_indent:
                 new_para = indent
             else:
-                new_para = len(current[-1]) + 1 + len(ln.split(" ", 1)[0]) <= width
+                # a line ending short of the width ends its paragraph, unless it stops mid-sentence
+                # (the first line of a wire story is often short: its dateline was cut off)
+                new_para = (len(current[-1]) + 1 + len(ln.split(" ", 1)[0]) <= width
+                            and bool(_TERMINAL.search(current[-1])))
             if new_para or _BULLET.match(ln):
                 out.append(" ".join(current))
                 current = []
@@ -149,7 +165,8 @@ def article_from_text(
     Raises InputError ``empty`` when no body is left.
     """
     meta = meta or {}
-    blocks = [_classify(p, lang) for p in paragraphs(text.lstrip("\ufeff"))]
+    body_only = bool(_meta_str(meta, "title"))
+    blocks = [_classify(p, lang) for p in paragraphs(text.lstrip("\ufeff"), body_only=body_only)]
     start = _body_start(blocks)
     title = published = outlet = None
     authors: list[str] = []
