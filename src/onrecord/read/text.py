@@ -72,7 +72,7 @@ def paragraphs(text: str, *, body_only: bool = False) -> list[str]:
                 current = []
             continue
         if not wrapped:
-            if current and not _TERMINAL.search(current[-1]) and ln[:1].islower():
+            if current and _runs_on(current[-1], ln):
                 current.append(ln)  # a hard-wrapped sentence running on
                 continue
             if current:
@@ -92,6 +92,17 @@ def paragraphs(text: str, *, body_only: bool = False) -> list[str]:
                 current = []
         current.append(ln)
     return out
+
+
+_RUN_ON_WORDS = _SMALL | frozenset("said says its his her their that which who whose".split())
+
+
+def _runs_on(line: str, nxt: str) -> bool:
+    """A sentence hard-wrapped across two lines: ``line`` stops mid-sentence and ``nxt`` carries on."""
+    if _TERMINAL.search(line):
+        return False
+    last = line.rsplit(" ", 1)[-1].casefold()
+    return nxt[:1].islower() or line.endswith(",") or last in _RUN_ON_WORDS
 
 
 def _words(s: str) -> list[str]:
