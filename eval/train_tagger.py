@@ -351,9 +351,9 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.data / "data" / "train").is_dir():
         log.error("%s has no data/train: point --data at the PolNeAR folder", args.data)
         return 2
-    train = read_split(args.data, "train")
+    train = [] if args.score_only else read_split(args.data, "train")
     dev = read_split(args.data, "dev")
-    train_paras = parse_split(train, args.cache, "train", args.n_process)
+    train_paras = parse_split(train, args.cache, "train", args.n_process) if train else []
     dev_paras = parse_split(dev, args.cache, "dev", args.n_process)
     if args.parse_only:
         return 0
