@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
-
 # columns that differ between two runs over the same inputs by design
 _VOLATILE = {"run_id", "created_at"}
 

@@ -239,3 +239,11 @@ def test_seed_page() -> None:
     # the narration after the last statement yields nothing
     last = parsed.paragraphs[-3].start
     assert all(a.content.start < last for a in atts)
+
+
+@pytest.mark.parametrize("text", ["", " ", '"', '""', "“”", '"\n\n"', "«»«»", 'said "', '" said', "According to",
+                                  "according to.", "He said.", '"a" "b" "c" said he', "'Tis the season,' he said."])
+def test_odd_inputs_give_valid_spans(text: str) -> None:
+    for att in attributions(text):
+        for span in (att.content, att.cue, att.source):
+            assert span is None or (span.start < span.end and text[span.start:span.end] == span.text)

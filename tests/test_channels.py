@@ -44,6 +44,18 @@ CASES = [
     ("Keel said in a report that the harbor would reopen.", "report", None),
     # a relaying outlet without a channel phrase
     ("Keel, quoted by AFP, said that the harbor would reopen.", None, "AFP"),
+    # "via" names the relay, even an outlet no lexicon lists, and a reporter's outlet after "of"
+    ("Keel, via the Harbor Ledger, said that the harbor would reopen.", None, "Harbor Ledger"),
+    ("Keel said, via Ines Moro of the Valdoria Post-Courier, that the harbor would reopen.", None,
+     "Valdoria Post-Courier"),
+    ("Keel said, via USA Today, that the harbor would reopen.", None, "USA Today"),
+    # "told <reporter> of <outlet>": an interview relayed by the outlet (call sign or "news" after it)
+    ("Keel told Ines Moro of KVLD 7 news that the harbor would reopen.", "interview", "KVLD 7"),
+    ("Keel told Ines Moro of the Valdoria Times that the harbor would reopen.", "interview", "Valdoria Times"),
+    # a reporter's employer that is not an outlet is no relay
+    ("Keel told Ines Moro of the Port Authority that the harbor would reopen.", None, None),
+    ("Keel said in a teleconference with reporters that the harbor would reopen.", "news_conference", None),
+    ("Speaking on Sela One TV, Keel said that the harbor would reopen.", "broadcast", None),
 ]
 
 

@@ -56,3 +56,26 @@ def test_merge_loads_in_input_order_whatever_the_shards(tmp_path: Path, monkeypa
         assert statuses == {"/in/a.jsonl": "done", "/in/a.jsonl#0": "article", "/in/a.jsonl#1": "error",
                             "/in/a.jsonl#2": "article", "/in/a.jsonl#3": "article", "/in/b.txt": "done",
                             "/in/b.txt#0": "duplicate", "/in/c.txt": "done", "/in/c.txt#0": "article"}
+
+
+@pytest.mark.parametrize("crash", ["item:2", "item:6", "commit:1"])
+def test_a_killed_merge_resumes_to_the_rows_of_a_clean_one(tmp_path: Path, ledger_dump, crash: str):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    write_shards(tmp_path / "shards", shard_rows(), 2, 5)
+
+    def merge(db: Path, env_crash: str | None) -> int:
+        env = {k: v for k, v in os.environ.items() if k != "ONRECORD_CRASH_AT"}
+        if env_crash:
+            env["ONRECORD_CRASH_AT"] = env_crash
+        cmd = [sys.executable, "-m", "onrecord.cli.main", "merge", str(tmp_path / "shards"), "--db", str(db),
+               "--no-progress"]
+        return subprocess.run(cmd, env=env, capture_output=True, timeout=120).returncode
+
+    assert merge(tmp_path / "clean.db", None) == 0
+    assert merge(tmp_path / "killed.db", crash) == -signal.SIGKILL
+    assert merge(tmp_path / "killed.db", None) == 0
+    assert ledger_dump(tmp_path / "killed.db") == ledger_dump(tmp_path / "clean.db")

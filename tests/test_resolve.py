@@ -85,7 +85,22 @@ FLAGS = [
 @pytest.mark.parametrize("text, content, cue, source, flags", FLAGS)
 def test_denial_and_confirmation(text: str, content: str, cue: str, source: str, flags: list[str]) -> None:
     sts, _ = resolved(text, [Spec("indirect", content, cue, source)], published=PUB)
-    assert list(sts[0].flags) == flags
+    assert [f for f in sts[0].flags if f != "date_from_article"] == flags
+
+
+# text, published, expected date, whether the date is the article's by default
+DATE_SOURCES = [
+    ("Halloran said on Monday that the truce was over.", PUB, "2024-03-04", False),
+    ("Halloran said that the truce was over.", PUB, PUB, True),
+    ("Halloran said that the truce was over.", None, None, False),
+]
+
+
+@pytest.mark.parametrize("text, published, date, default", DATE_SOURCES)
+def test_date_from_article_flag(text: str, published: str | None, date: str | None, default: bool) -> None:
+    sts, _ = resolved(text, [Spec("indirect", "the truce was over", "said", "Halloran")], published=published)
+    assert sts[0].date == date
+    assert ("date_from_article" in sts[0].flags) is default
 
 
 def test_floating_quote_takes_the_previous_speaker() -> None:
@@ -128,5 +143,35 @@ def test_statements_come_back_in_input_order() -> None:
 
 def test_schema_documents_every_speaker_type_flag_and_problem_code() -> None:
     schema = (Path(__file__).resolve().parents[1] / "docs" / "schema.md").read_text("utf-8")
-    codes = ["year_inferred", "date_unknown", "denial", "confirmation", "speaker_unresolved", "approximate_date"]
+    codes = ["year_inferred", "date_unknown", "denial", "confirmation", "speaker_unresolved", "approximate_date",
+             "date_from_article"]
     assert all(f"`{c}`" in schema for c in [*SPEAKER_TYPES, *codes])
+
+
+TRANSCRIPT = ("Marine biologist Lena Ortiz studies the kelp forests off Valdoria.\n\n"
+              "((WN))  Do you think the kelp will recover?\n\n"
+              "((Lena Ortiz))  I think the kelp will recover within a decade.\n\n"
+              "We believe the warm water was the cause.\n\n"
+              "((WN))  You said the survey took two years.")
+
+# content, cue, source, expected speaker name, expected flag
+INTERVIEW = [
+    ("the kelp will recover within a decade", "think", "I", "Lena Ortiz", "interviewee"),
+    # an answer running over several paragraphs keeps its label
+    ("the warm water was the cause", "believe", "We", "Lena Ortiz", "interviewee"),
+    # "you" in the interviewer's question is the addressee, not someone on record
+    ("the survey took two years", "said", "You", None, "interviewer_question"),
+]
+
+
+@pytest.mark.parametrize("content, cue, source, name, flag", INTERVIEW)
+def test_interview_transcript_speakers(content: str, cue: str, source: str, name: str | None, flag: str) -> None:
+    sts, _ = resolved(TRANSCRIPT, [Spec("indirect", content, cue, source)], published=PUB)
+    assert (sts[0].speaker.name, flag in sts[0].flags) == (name, True)
+    assert (sts[0].confidence < 0.5) is (flag == "interviewer_question")
+
+
+def test_first_person_outside_a_transcript_stays_unresolved() -> None:
+    text = "Lena Ortiz studies kelp.\n\n((Lena Ortiz)) I think the kelp will recover."
+    sts, _ = resolved(text, [Spec("indirect", "the kelp will recover", "think", "I")], published=PUB)
+    assert sts[0].speaker.name is None

@@ -75,7 +75,7 @@ CASES = [
     ("The Northern Front rejected the offer on Monday. They said the truce was a trap.",
      "They", ("Northern Front", "organization", None, None)),
     ("The researchers mapped the coast of Valdoria. They said the ice had melted.",
-     "They", ("researchers", "organization", None, None)),
+     "They", ("the researchers", "anonymous", None, None)),
     # anonymous sources, typed with their affiliation
     ("A senior government official, who asked not to be named, told Reuters that the draft includes an exchange.",
      "A senior government official", ("a senior government official", "anonymous", "senior official", "government")),
@@ -112,6 +112,49 @@ CASES = [
     # the object of "speaking to" is not who "he" is
     ("Tomas Brandt arrived on Monday. Speaking to Oskar Lind of the Valdoria Times, he said the harbor would reopen.",
      "he", ("Tomas Brandt", "person", None, None)),
+    # the organisation after the name, after the title, or as a possessive before the name
+    ("Idris Halloran of the Sela Port Authority said the harbor would reopen.", "Idris Halloran",
+     ("Idris Halloran", "person", None, "Sela Port Authority")),
+    ("Idris Halloran, vice president of operations at Norvik Shipping, said the harbor would reopen.",
+     "Idris Halloran", ("Idris Halloran", "person", "vice president of operations", "Norvik Shipping")),
+    ("BBC's Idris Halloran said the harbor would reopen.", "BBC's Idris Halloran",
+     ("Idris Halloran", "person", None, "BBC")),
+    ("Sela Times reporter Ilse Varga said the harbor would reopen.", "Sela Times reporter Ilse Varga",
+     ("Ilse Varga", "person", "reporter", "Sela Times")),
+    # "the company's" stands for the company named before
+    ("Norvik Shipping lost two vessels.\n\nThe company's chief operating officer, Idris Halloran, said the "
+     "harbor would reopen.", "Idris Halloran",
+     ("Idris Halloran", "person", "chief operating officer", "Norvik Shipping")),
+    ("Norvik Shipping lost two vessels.\n\nThe company's chief operating officer said the harbor would reopen.",
+     "The company's chief operating officer",
+     ("the company's chief operating officer", "person", "chief operating officer", "Norvik Shipping")),
+    # a role in apposition beats a one-word title before the name
+    ("General Tomas Brandt, chairman of the Joint Chiefs of Staff, said the harbor would reopen.",
+     "General Tomas Brandt", ("Tomas Brandt", "person", "chairman", "Joint Chiefs of Staff")),
+    # team and position abbreviation run together with the name
+    ("Rovers DL Tomas Brandt said the harbor would reopen.", "Rovers DL Tomas Brandt",
+     ("Tomas Brandt", "person", "DL", "Rovers")),
+    ("Port Sela KPD Constable Ilse Varga said the harbor would reopen.", "Port Sela KPD Constable Ilse Varga",
+     ("Ilse Varga", "person", "Constable", "Port Sela KPD")),
+    ("U.S. Attorney Ilse Varga said the harbor would reopen.", "U.S. Attorney Ilse Varga",
+     ("Ilse Varga", "person", "Attorney", "U.S.")),
+    # plural common nouns with no name are unnamed groups, with the affiliation the text gives
+    ("Police said the bridge had been closed since dawn.", "Police", ("Police", "anonymous", None, None)),
+    ("Valdorian police said the bridge had been closed.", "Valdorian police",
+     ("Valdorian police", "anonymous", None, "Valdorian")),
+    ("Researchers at the University of Sela said the ice had melted.", "Researchers",
+     ("Researchers at the University of Sela", "anonymous", None, "University of Sela")),
+    ("Doctors said the patient was stable.", "Doctors", ("Doctors", "anonymous", None, None)),
+    ("Those in favor of the plan said it would save money.", "Those in favor of the plan",
+     ("those in favor of the plan", "anonymous", None, None)),
+    # a plural that names an organisation stays one
+    ("The Democrats said the bill would pass.", "The Democrats", ("Democrats", "organization", None, None)),
+    # a surname spelled one letter off the person named in full is that person
+    ("Maren Oyelaran won the race on Sunday.\n\nOyelaren said the course was hard.", "Oyelaren",
+     ("Maren Oyelaran", "person", None, None)),
+    # document nouns
+    ("The website said the museum would reopen.", "The website", ("website", "document", None, None)),
+    ("The research paper said the ice had melted.", "The research paper", ("paper", "document", None, None)),
     # a document without an issuer in the mention
     ("The report said the harbor would reopen.", "The report", ("report", "document", None, None)),
 ]

@@ -106,21 +106,26 @@ class _Finder:
     # -- pass 1: cues ---------------------------------------------------------------------
     def cue_pass(self, view: _View) -> None:
         doc = view.doc
-        cands = []
+        verbs, nouns = self.lex.verbs, self.lex.nouns
+        cands, others = [], []
         for t in doc:
-            if view.quoted(t.i) or t.dep_ == "amod" or _so_called(t):
-                continue
-            lemma = self.lex.verb_lemma(t)
-            if lemma is not None:
-                cands.append((_depth(t), t.i, lemma))
+            low = t.lower_
+            if low in verbs and not (view.quoted(t.i) or t.dep_ == "amod" or _so_called(t)):
+                lemma = self.lex.verb_lemma(t)
+                if lemma is not None:
+                    cands.append((_depth(t), t.i, lemma))
+            if low == "according" or low in nouns:
+                others.append(t)
         for _, i, lemma in sorted(cands):
             if not view.is_consumed(i):
                 self.verb_cue(view, doc[i], lemma)
-        for t in doc:
-            if t.lower_ == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
-                if not view.quoted(t.i) and not view.is_consumed(t.i):
+        for t in others:
+            if view.quoted(t.i) or view.is_consumed(t.i):
+                continue
+            if t.lower_ == "according":
+                if t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
                     self.according_to(view, t)
-            elif self.lex.noun_lemma(t) and not view.quoted(t.i) and not view.is_consumed(t.i):
+            elif self.lex.noun_lemma(t):
                 self.noun_cue(view, t)
 
     def verb_cue(self, view: _View, verb: Token, lemma: str) -> None:

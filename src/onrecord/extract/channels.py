@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .mentions import OUTLET_WORDS, document_nouns, lexicon_lines, outlets
+from .mentions import OUTLET_WORDS, document_nouns, lexicon_lines, outlet_name, outlets
 
 CHANNEL_CODES: tuple[str, ...] = (
     "tweet", "social_media", "statement", "news_conference", "interview", "reporters", "email", "op_ed",
@@ -58,8 +58,21 @@ def channel_patterns(language: str = "en") -> tuple[tuple[str, re.Pattern[str]],
 def _outlet_rx(language: str = "en") -> str:
     names = sorted(outlets(language), key=len, reverse=True)
     words = "|".join(re.escape(n) for n in names)
-    generic = r"(?:[A-Z][\w.&'-]*\s+){0,4}(?:" + "|".join(OUTLET_WORDS) + r")"
+    generic = r"(?:[A-Z][\w.&'-]*\s+){0,4}(?:[A-Z][\w.&']*-)?(?:" + "|".join(OUTLET_WORDS) + r")"
     return r"(?:the\s+)?(?P<outlet>" + words + "|" + generic + r")(?![\w-])"
+
+
+# a capitalised name run ("Pittsburgh Post-Gazette", "WESH 2"): what "via X" or "X of <outlet>" names
+_NAME_RUN = r"[A-Z][\w.&'-]*(?:\s+[A-Z0-9][\w.&'-]*){0,5}"
+# a person named before "of <outlet>": "told Paul Rivera of WESH 2 news", "via Brian Batko of the ..."
+_REPORTER = r"[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}\s+of\s+"
+_BROADCAST_WORD = re.compile(r"\s+(?:news|tv|television|radio|newspaper)\b", re.I)
+_CALL_SIGN = re.compile(r"^[A-Z]{3,5}(?:[- ]?\d{1,2}|-TV)?$")
+
+
+def _outlet_like(name: str, after: str, language: str = "en") -> bool:
+    """An outlet by lexicon, by the form of its name, by a call sign, or by a following "news"/"TV"."""
+    return bool(outlet_name(name, language, by_form=True) or _CALL_SIGN.match(name) or _BROADCAST_WORD.match(after))
 
 
 def canonical_outlet(text: str, language: str = "en") -> str:
@@ -92,6 +105,18 @@ def find_relays(text: str, lo: int, hi: int, language: str = "en") -> list[Evide
             if any(a < e.end and e.start < b for e in found):
                 continue
             found.append(Evidence(kind, canonical_outlet(m.group("outlet"), language), lo + m.start(), lo + m.end()))
+    # "via USA Today", "via Brian Batko of the Pittsburgh Post-Gazette": "via" names the relay whatever it is called;
+    # "told Paul Rivera of WESH 2 news": a reporter's outlet, when it looks like one
+    for kind, rx in (("via", r"\bvia\s+(?:" + _REPORTER + r")?(?:the\s+)?(?P<outlet>" + _NAME_RUN + ")"),
+                     ("told", _TOLD + r"\s+" + _REPORTER + r"(?:the\s+)?(?P<outlet>" + _NAME_RUN + ")")):
+        for m in re.finditer(r"(?<![\w-])" + rx, window):
+            a, b = lo + m.start("outlet"), lo + m.end("outlet")
+            if any(a < e.end and e.start < b for e in found):
+                continue
+            name = m.group("outlet").rstrip(".,")
+            if kind == "told" and not _outlet_like(name, window[m.end("outlet"):], language):
+                continue
+            found.append(Evidence(kind, canonical_outlet(name, language), lo + m.start(), lo + m.end()))
     return found
 
 

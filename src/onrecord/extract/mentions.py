@@ -117,6 +117,7 @@ class RoleNP:
     role: str
     affiliation: str | None
     head: str
+    appositive: bool = False  # said of a name in apposition ("X, chairman of Y")
 
 
 
@@ -275,16 +276,28 @@ def role_np(tokens: list[Token], roles: frozenset[str]) -> RoleNP | None:
             aff_idx.append(i)
         elif aff_idx:
             break
+    if not aff_idx:
+        # "Sela Times reporter", "KPD Constable": a leading run of proper nouns before a lower-case title,
+        # or one holding an acronym, names the organisation
+        i = 0
+        while i < h and tag(toks[i]) in ("NNP", "NNPS") and toks[i].text[:1].isupper() \
+                and toks[i].text.lower() not in roles and toks[i].text.lower() not in ADJ_WORDS:
+            i += 1
+        acronym = any(re.fullmatch(r"[A-Z][A-Z-]*[A-Z]", t.text) for t in toks[:i])
+        if 0 < i and (acronym or all(not t.text[:1].isupper() for t in toks[i:h + 1])):
+            aff_idx = list(range(i))
     if aff_idx and aff_idx[-1] + 1 < h and tag(toks[aff_idx[-1] + 1]) == "POS":
         aff_idx.append(aff_idx[-1] + 1)
     affiliation = text_of([toks[i] for i in aff_idx if tag(toks[i]) != "POS"]) if aff_idx else None
     keep = [t for i, t in enumerate(toks) if i not in aff_idx]
-    if affiliation is None and h + 2 < len(toks) and toks[h + 1].text.lower() in ("of", "for", "at"):
-        rest = [t for t in toks[h + 2:] if tag(t) != "DT"]
+    # "vice president of operations at Norvik Shipping": the role ends before the last "at/of/for <ORG>"
+    for k in range(h + 1, len(toks) - 1):
+        if affiliation is not None or toks[k].text.lower() not in ("of", "for", "at"):
+            continue
+        rest = [t for t in toks[k + 1:] if tag(t) != "DT"]
         if rest and all(t.ent_type_ == "ORG" for t in rest) and rest[-1].i == toks[-1].i:
             affiliation = text_of(rest)
-            keep = toks[: h + 1]
-            keep = [t for t in keep if t not in [toks[i] for i in aff_idx]]
+            keep = [t for t in toks[:k] if t not in [toks[i] for i in aff_idx]]
     role = re.sub(r"\s+", " ", text_of(keep) if contiguous(keep) else " ".join(t.text for t in keep)).strip()
     if not role:
         return None

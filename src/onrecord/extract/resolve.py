@@ -88,6 +88,7 @@ class _Work:
     sent: int = -1
     cue_lemma: str = ""
     continuation: bool = False
+    date_default: bool = False  # the date is the article's, not found in the text
     notes: list[str] = field(default_factory=list)
 
 
@@ -102,11 +103,12 @@ def resolve(parsed: Parsed, attributions: list[Attribution],
         nlp = nlp_mod.load(settings.model, settings.numpy_gemm)
         captions = list(nlp.pipe(article.captions))
     disc = Discourse(parsed, attributions, captions, settings.language)
+    labels = interview_labels(parsed)
     published, hint = parse_iso(article.published), parse_iso(article.date_hint)
     order = sorted(range(len(attributions)), key=lambda i: _anchor(attributions[i]))
     works: list[_Work] = []
     for i in order:
-        works.append(_start(disc, attributions[i], works))
+        works.append(_start(disc, attributions[i], works, labels))
     _collect_evidence(disc, works, published, hint)
     _inherit(works, settings.language)
     problems = _dates(works, article.published, published, hint)
@@ -134,9 +136,63 @@ def _cue_token(disc: Discourse, a: Attribution) -> tuple[Paragraph, Token] | Non
     return (p, tok) if tok is not None else None
 
 
-def _start(disc: Discourse, a: Attribution, before: list[_Work]) -> _Work:
+INTERVIEW_LABEL = re.compile(r"\A\s*\(\(([^()\n]{1,60})\)\)")
+INTERVIEWER_LABELS = {"wn", "wikinews", "q", "interviewer"}
+FIRST_PERSON = {"i", "we", "me", "us"}
+SECOND_PERSON = {"you"}
+
+
+def interview_labels(parsed: Parsed) -> dict[int, str]:
+    """Paragraph index -> who speaks it, in a transcript laid out as "((WN)) question" / "((Name)) answer".
+
+    A label holds for the paragraphs after it until the next label. An article with fewer than two
+    labelled paragraphs, or without an interviewer label, is not a transcript (empty map).
+    """
+    found: dict[int, str] = {}
+    for p in parsed.paragraphs:
+        m = INTERVIEW_LABEL.match(parsed.text[p.start:p.end])
+        if m:
+            found[p.index] = m.group(1).strip()
+    if len(found) < 2 or not any(v.lower() in INTERVIEWER_LABELS for v in found.values()):
+        return {}
+    out: dict[int, str] = {}
+    current: str | None = None
+    for p in parsed.paragraphs:
+        current = found.get(p.index, current)
+        if current is not None:
+            out[p.index] = current
+    return out
+
+
+def _interview_speaker(disc: Discourse, a: Attribution, speaker: Speaker | None,
+                       labels: dict[int, str]) -> tuple[Speaker | None, str | None]:
+    """In a transcript answer, "I"/"we" (or no source at all) is the labelled interviewee.
+
+    Returns the speaker and a flag: "interviewee", or "interviewer_question" for a "you" inside
+    the interviewer's question (the addressee, not someone on record).
+    """
+    para = disc.parsed.paragraph_at((a.source or a.content).start)
+    label = labels.get(para.index) if para is not None else None
+    if label is None or (speaker is not None and speaker.name is not None):
+        return speaker, None
+    word = a.source.text.lower() if a.source is not None else None
+    if label.lower() in INTERVIEWER_LABELS:
+        return speaker, "interviewer_question" if word in SECOND_PERSON else None
+    if word is not None and word not in FIRST_PERSON:
+        return speaker, None
+    e = disc.person(tuple(label.split()))
+    name = e.name if e is not None else label
+    role = e.role if e is not None else None
+    aff = e.affiliation if e is not None else None
+    return Speaker(name, "person", a.source, role, aff), "interviewee"
+
+
+def _start(disc: Discourse, a: Attribution, before: list[_Work], labels: dict[int, str] | None = None) -> _Work:
     """The speaker and relay of one attribution (evidence comes later)."""
     speaker = disc.speaker(a.source, a.source_head)
+    interview_flag = None
+    if labels:
+        speaker, interview_flag = _interview_speaker(disc, a, speaker, labels)
     via: str | None = None
     citing = a.extra.get("citing")
     if not isinstance(citing, Span) and speaker is not None and speaker.type in ("outlet", "organization"):
@@ -155,6 +211,8 @@ def _start(disc: Discourse, a: Attribution, before: list[_Work]) -> _Work:
     if speaker is None:
         speaker = _floating(disc, a, before)
     w = _Work(a, speaker, via)
+    if interview_flag:
+        w.notes.append(interview_flag)
     found = _cue_token(disc, a)
     if found is not None:
         p, cue = found
@@ -336,6 +394,7 @@ def _dates(works: list[_Work], published_s: str | None, published, hint) -> list
     unknown = 0
     for w in works:
         if w.date is None:
+            w.date_default = published is not None
             w.date = ResolvedDate(published.isoformat() if published else None,
                                   reason=None if published else "no date near the cue and no publication date")
         if w.date.year_from == "date_hint" and w.date.iso and w.date_text:
@@ -366,11 +425,15 @@ def _flags(w: _Work) -> tuple[str, ...]:
         flags.append("speaker_unresolved")
     if w.date is not None and w.date.approximate:
         flags.append("approximate_date")
+    if w.date_default:
+        flags.append("date_from_article")
+    flags.extend(n for n in w.notes if n in ("interviewee", "interviewer_question"))
     return tuple(dict.fromkeys(flags))
 
 
 def _statement(w: _Work) -> Statement:
     a = w.attr
-    confidence = a.confidence * (0.7 if w.speaker.name is None else 1.0)
+    confidence = a.confidence * (0.7 if w.speaker.name is None else 1.0) * (
+        0.5 if "interviewer_question" in w.notes else 1.0)
     return Statement(a.kind, a.content, a.cue, w.speaker, w.via, w.channel, w.date.iso if w.date else None,
                      confidence, _flags(w))

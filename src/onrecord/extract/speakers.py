@@ -47,13 +47,19 @@ class Entity:
     plural: bool = False
     role_heads: set[str] = field(default_factory=set)
 
-    def learn_role(self, role: str | None, affiliation: str | None, head: str | None) -> None:
-        """Keep the most informative role/affiliation seen for this entity."""
+    def learn_role(self, role: str | None, affiliation: str | None, head: str | None,
+                   appositive: bool = False) -> None:
+        """Keep the most informative role/affiliation seen for this entity.
+
+        A longer role that contains the known one replaces it; so does a role in apposition
+        ("General X, chairman of the Joint Chiefs") when the known one is a one-word title.
+        """
         if head:
             self.role_heads.add(head)
             if self.gender is None and head in GENDERED_ROLES:
                 self.gender = GENDERED_ROLES[head]
-        if role and (self.role is None or (len(role) > len(self.role) and self.role.lower() in role.lower())):
+        if role and (self.role is None or (len(role) > len(self.role) and self.role.lower() in role.lower())
+                     or (appositive and " " not in self.role and self.role[:1].isupper() and role != self.role)):
             self.role = role
         if affiliation and self.affiliation is None:
             self.affiliation = affiliation
@@ -186,10 +192,25 @@ class Discourse:
         for d in self.captions:
             yield None, d
 
+    def _split_titles(self, key: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(the name, the title words before it) of a name the tagger ran together with its titles.
+
+        "Rovers DL Tomas Brandt" -> ("Tomas", "Brandt"), ("Rovers", "DL"): everything up to the last role noun
+        or position abbreviation (two to four capitals, cut only when a first and last name remain).
+        """
+        start = 0
+        while len(key) - start > 1 and key[start].lower() in self.roles:
+            start += 1
+        for j in range(len(key) - 2, start - 1, -1):
+            w = key[j]
+            if w.lower() in self.roles or (w.isalpha() and w.isupper() and 2 <= len(w) <= 4 and len(key) - j > 2):
+                start = j + 1
+                break
+        return key[start:], key[:start]
+
     def _person_key(self, ent: TokSpan) -> tuple[tuple[str, ...], str | None]:
         key, gender, _ = name_key(list(ent))
-        while len(key) > 1 and key[0].lower() in self.roles:
-            key = key[1:]
+        key = self._split_titles(key)[0]
         if gender is None and ent.start > 0:
             gender = GENDERED_HONORIFICS.get(ent.doc[ent.start - 1].text.lower())
         return key, gender
@@ -223,8 +244,13 @@ class Discourse:
                     if e is None:
                         continue
                     e.gender = e.gender or gender
+                    titles = self._split_titles(name_key(list(ent))[0])[1]
+                    if titles:  # "Rovers DL Tomas Brandt": role DL, affiliation Rovers
+                        role = titles[-1]
+                        e.learn_role(role, " ".join(titles[:-1]) or None,
+                                     role.lower() if role.lower() in self.roles else None)
                     for np in self._roles_around(ent):
-                        e.learn_role(np.role, np.affiliation, np.head)
+                        e.learn_role(np.role, np.affiliation, np.head, np.appositive)
 
     def candidates_for(self, word: str) -> list[Entity]:
         """Full-name persons a single name word may stand for (surname first, then first name)."""
@@ -280,9 +306,18 @@ class Discourse:
             pre.insert(0, t)
             i -= 1
         if pre:
-            np = role_np(pre, self.roles)
+            np = role_np(pre, self.roles) or self._possessor_np(pre)
             if np:
-                out.append(np)
+                out.append(self._own_possessor(np, pre))
+        # "X of NASA", "X at the Sela Port Authority": the organisation right after the name
+        if ent.end + 1 < len(doc) and doc[ent.end].text.lower() in ("of", "at", "from") and tag(doc[ent.end]) == "IN":
+            j = ent.end + 1
+            while j < len(doc) and tag(doc[j]) == "DT":
+                j += 1
+            org = [doc[k] for k in range(j, len(doc)) if doc[k].ent_type_ == "ORG"
+                   and all(doc[x].ent_type_ == "ORG" for x in range(j, k + 1))]
+            if org:
+                out.append(RoleNP("", strip_the(text_of(org)), ""))
         # appositive after: "X, the U.S. special envoy for peace in Afghanistan,"
         if ent.end < len(doc) and doc[ent.end].text == ",":
             after: list[Token] = []
@@ -295,7 +330,7 @@ class Discourse:
                                                                  or doc[j].text == "."):
                 np = role_np(after, self.roles)
                 if np:
-                    out.append(np)
+                    out.append(dataclasses.replace(self._own_possessor(np, after), appositive=True))
         # appositive before: "U.S. special envoy for peace in Afghanistan, X, talks ..."
         closed = ent.end >= len(doc) or doc[ent.end].text in (",", ".")
         if ent.start > 0 and doc[ent.start - 1].text == "," and closed:
@@ -308,8 +343,41 @@ class Discourse:
             # the appositive is a noun phrase: cut it where a preposition follows a non-title word
             np = role_np(before, self.roles)
             if np:
-                out.append(np)
+                out.append(dataclasses.replace(self._own_possessor(np, before), appositive=True))
         return out
+
+    def _possessor_np(self, tokens: list[Token]) -> RoleNP | None:
+        """ "BBC's" before a name: the organisation the person belongs to, without a role."""
+        toks = [t for t in tokens if not t.is_space]
+        if len(toks) < 2 or tag(toks[-1]) != "POS" and toks[-1].text not in ("'s", "’s", "'", "’"):
+            return None
+        owner = toks[:-1]
+        if all(tag(t) in ("NNP", "NNPS") or t.ent_type_ in ENTITY_AFFILIATION for t in owner):
+            return RoleNP("", text_of(owner), "")
+        return None
+
+    def _own_possessor(self, np: RoleNP, tokens: list[Token]) -> RoleNP:
+        """ "the company's chief operating officer": the organisation named before stands for "the company"."""
+        m = re.match(r"^(?:the\s+)?(\w+)\s*(?:'s|’s)\s+(.+)$", np.role, re.I)
+        if m is None or m.group(1).lower() not in self.orgnouns:
+            return np
+        first = next((t for t in tokens if t.text.lower() == m.group(1).lower()), None)
+        org = self._org_before(first) if first is not None else None
+        return RoleNP(m.group(2), org or np.affiliation, np.head, np.appositive)
+
+    def _org_before(self, t: Token) -> str | None:
+        """The last organisation named before token ``t`` in the article (captions: None)."""
+        for p in self.parsed.paragraphs:
+            if p.doc is t.doc:
+                break
+        else:
+            return None
+        last: str | None = None
+        for q in self.parsed.paragraphs[: p.index + 1]:
+            for ent in q.doc.ents:
+                if ent.label_ == "ORG" and (q.index < p.index or ent.end <= t.i):
+                    last = strip_the(re.sub(r"(?:'s|’s)$", "", ent.text))
+        return last
 
     # ---- the mention stream
 
@@ -343,8 +411,8 @@ class Discourse:
                         items.append((t.i, "orgnoun", t))
                     elif is_plural(t) and in_lexicon(t, self.anon_nouns):
                         items.append((t.i, "group", (t, "anonymous")))
-                    elif t.tag_ == "NNS" and t.dep_ in ("nsubj", "nsubjpass"):
-                        items.append((t.i, "group", (t, "organization")))  # "the researchers": a group
+                    elif t.tag_ == "NNS" and t.dep_ in ("nsubj", "nsubjpass") and not in_lexicon(t, self.documents):
+                        items.append((t.i, "group", (t, "anonymous")))  # "the researchers": a group
             for ti, kind, payload in sorted(items, key=lambda x: x[0]):
                 self._add(pi, g, kind, payload)
 
@@ -474,7 +542,9 @@ class Discourse:
         name = strip_the(text_of(self._np_tokens(t)))
         e = self.orgs.get(name.lower())
         if e is None:
-            e = self.orgs[name.lower()] = Entity("organization", name, plural=True)
+            kind: SpeakerType = "anonymous" if self._is_group(t, self._np_tokens(t)) else "organization"
+            e = self.orgs[name.lower()] = Entity(kind, self.describe(self._np_tokens(t)) if kind == "anonymous"
+                                                 else name, plural=True)
         return e
 
     def _antecedent(self, t: Token, pi: int, g: int) -> Entity | None:
@@ -542,8 +612,14 @@ class Discourse:
         if self._is_anonymous(head, tokens, p.index):
             return self._anonymous(head, span)
         m = self.at.get((p.index, head.i))
+        if m is None or m.entity.type in ("organization", "unknown"):
+            known = self._known_name(tokens, head)
+            if known is not None:
+                return known.speaker(span)
         if m is not None and m.entity.type != "anonymous":
             return m.entity.speaker(span)
+        if self._is_group(head, tokens):
+            return self._anonymous(head, span)
         ents = [e for e in head.doc.ents if e.start <= head.i < e.end]
         outlet = outlet_name(text_of(tokens), self.language) or outlet_name(head.text, self.language) or (
             outlet_name(ents[0].text, self.language, by_form=True) if ents and ents[0].label_ == "ORG" else None)
@@ -553,6 +629,7 @@ class Discourse:
             return self._document(head, span)
         np = role_np(self._np_tokens(head), self.roles) if in_lexicon(head, self.roles) else None
         if np is not None:
+            np = self._own_possessor(np, self._np_tokens(head))
             e = self.by_role(np, self._stream_pos(p.index, head.i))
             if e is not None:
                 return Speaker(e.name, "person", span, e.role or np.role, e.affiliation or np.affiliation)
@@ -620,6 +697,45 @@ class Discourse:
         # "the source", "the official": an earlier anonymous source, unless the role belongs to a named person
         return self.by_role(RoleNP(head.text, None, in_lexicon(head, self.anon_nouns) or "")) is None
 
+    COLLECTIVE = frozenset({"police", "staff", "personnel", "crew", "public", "those", "others"})
+
+    def _is_group(self, head: Token, tokens: list[Token]) -> bool:
+        """A plural common noun with no proper noun at its head: "police", "researchers", "those in favour of X".
+
+        Documents and outlets are not groups; neither is a plural that names an organisation ("the Democrats").
+        """
+        low = head.text.lower()
+        if low in ("those", "others"):
+            return True
+        if not (tag(head) == "NNS" or low in self.COLLECTIVE) or head.text.isupper():
+            return False
+        if in_lexicon(head, self.documents) or head.ent_type_ in ("ORG", "PERSON", "GPE", "FAC", "WORK_OF_ART"):
+            return False
+        np = self._np_tokens(head)
+        return not any(t.ent_type_ == "PERSON" for t in np)
+
+    def _known_name(self, tokens: list[Token], head: Token) -> Entity | None:
+        """A name the tagger typed otherwise (or not at all) that the article uses for a person.
+
+        The name's last word must be the surname or first name of a person named in full, or differ
+        from one by a single letter (a misspelling) when both are at least five letters long.
+        """
+        words = [t for t in tokens if t.text not in BOUNDARY and tag(t) not in ("DT", "POS")]
+        if not words or len(words) > 3 or not all(t.text[:1].isupper() for t in words) or head not in words:
+            return None
+        key, _, _ = name_key(words)
+        if not key or key[-1].isupper():
+            return None
+        e = self.person(key)
+        if e is not None:
+            return e
+        word = key[-1]
+        if len(word) < 5:
+            return None
+        close = {id(x): x for k, x in self.persons.items() if len(k) > 1 and any(
+            len(w) >= 5 and _one_edit(word, w) for w in (k[0], k[-1]))}
+        return next(iter(close.values())) if len(close) == 1 else None
+
     def _anonymous(self, head: Token, span: Span) -> Speaker:
         """An unnamed source with its affiliation ("a senior government official" -> government)."""
         np = self._np_tokens(head)
@@ -679,3 +795,15 @@ class Discourse:
             return Speaker(noun, "document", span)
         aff = issuer.affiliation if issuer.type == "person" else issuer.name
         return Speaker(noun, "document", span, None, aff, issuer.name)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """``a`` and ``b`` differ by one substituted, inserted or deleted letter (case-insensitive)."""
+    a, b = a.lower(), b.lower()
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    if len(a) > len(b):
+        a, b = b, a
+    return any(a == b[:i] + b[i + 1:] for i in range(len(b)))

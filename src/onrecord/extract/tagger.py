@@ -180,6 +180,7 @@ def doc_features(doc: Doc, cues: frozenset[str]) -> list[list[str]]:
         # the nearest cue-lexicon ancestor and the relation under which this token's subtree hangs from it
         child, anc, depth = t, h, 1
         gov = None
+        path: list[str] = []
         while anc.i != child.i and depth < 12:
             if gov is None and poss[anc.i] in ("VERB", "AUX"):
                 gov = anc
@@ -188,7 +189,15 @@ def doc_features(doc: Doc, cues: frozenset[str]) -> list[list[str]]:
                 f.append("cr=" + child.dep_)
                 f.append("crd=" + child.dep_ + "|" + _bucket(depth))
                 f.append("crq=" + child.dep_ + "|" + str(inq[i]))
+                f.append("cs=" + ("L" if i < anc.i else "R") + "|" + child.dep_)
+                if i == child.left_edge.i:
+                    f.append("cle=" + child.dep_)
+                if i == child.right_edge.i:
+                    f.append("cre=" + child.dep_)
+                if depth > 1:
+                    f.append("cp=" + child.dep_ + ">" + path[-1])
                 break
+            path.append(child.dep_)
             child, anc, depth = anc, anc.head, depth + 1
         else:
             f.append("ca=none")
