@@ -49,6 +49,10 @@ CASES = [
     ("Keel said, via Ines Moro of the Valdoria Post-Courier, that the harbor would reopen.", None,
      "Valdoria Post-Courier"),
     ("Keel said, via USA Today, that the harbor would reopen.", None, "USA Today"),
+    ("Keel said, via news agency Sela Wire, that the harbor would reopen.", None, "Sela Wire"),
+    # a platform after "via" is the channel, not a relay
+    ("Keel said via Twitter that the harbor would reopen.", "tweet", None),
+    ("Keel said via Facebook that the harbor would reopen.", "social_media", None),
     # "told <reporter> of <outlet>": an interview relayed by the outlet (call sign or "news" after it)
     ("Keel told Ines Moro of KVLD 7 news that the harbor would reopen.", "interview", "KVLD 7"),
     ("Keel told Ines Moro of the Valdoria Times that the harbor would reopen.", "interview", "Valdoria Times"),

@@ -183,15 +183,15 @@ def cli_ingest(corpus: Path, db: Path, *extra: str, crash: str | None = None, wa
     return proc
 
 
-@pytest.fixture(scope="module")
-def clean_run(tmp_path_factory):
-    root = tmp_path_factory.mktemp("kill")
-    corpus = build_corpus(root / "in")
-    db = root / "clean.db"
-    assert cli_ingest(corpus, db, "--workers", "0").returncode == 0
-    from conftest import dump_ledger
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    return build_corpus(tmp_path / "in")
 
-    return corpus, dump_ledger(db)
+
+def clean_dump(corpus: Path, db: Path, ledger_dump) -> dict:
+    """The rows of an uninterrupted run over ``corpus`` (made right after the run it is compared with)."""
+    assert cli_ingest(corpus, db, "--workers", "0").returncode == 0
+    return ledger_dump(db)
 
 
 @pytest.mark.slow
@@ -202,20 +202,18 @@ def clean_run(tmp_path_factory):
     ("after_commit:3", "0"),   # just after a COMMIT
     ("item:5", "2"),           # with the process pool running
 ])
-def test_killed_run_resumes_to_the_rows_of_a_clean_run(tmp_path: Path, clean_run, ledger_dump, crash: str,
+def test_killed_run_resumes_to_the_rows_of_a_clean_run(tmp_path: Path, corpus: Path, ledger_dump, crash: str,
                                                        workers: str):
-    corpus, expected = clean_run
     db = tmp_path / "l.db"
     killed = cli_ingest(corpus, db, "--workers", workers, crash=crash)
     assert killed.returncode == -signal.SIGKILL
     resumed = cli_ingest(corpus, db, "--workers", workers)
     assert resumed.returncode == 0, resumed.stderr.read() if resumed.stderr else ""
-    assert ledger_dump(db) == expected
+    assert ledger_dump(db) == clean_dump(corpus, tmp_path / "clean.db", ledger_dump)
 
 
 @pytest.mark.slow
-def test_killed_at_random_moments_then_resumed_equals_a_clean_run(tmp_path: Path, clean_run, ledger_dump):
-    corpus, expected = clean_run
+def test_killed_at_random_moments_then_resumed_equals_a_clean_run(tmp_path: Path, corpus: Path, ledger_dump):
     db = tmp_path / "l.db"
     rng = random.Random(7)
     for _ in range(4):
@@ -224,7 +222,7 @@ def test_killed_at_random_moments_then_resumed_equals_a_clean_run(tmp_path: Path
         proc.kill()
         proc.communicate()
     assert cli_ingest(corpus, db, "--workers", "0").returncode == 0
-    assert ledger_dump(db) == expected
+    assert ledger_dump(db) == clean_dump(corpus, tmp_path / "clean.db", ledger_dump)
 
 
 def stuck_on_b(task):

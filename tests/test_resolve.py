@@ -175,3 +175,26 @@ def test_first_person_outside_a_transcript_stays_unresolved() -> None:
     text = "Lena Ortiz studies kelp.\n\n((Lena Ortiz)) I think the kelp will recover."
     sts, _ = resolved(text, [Spec("indirect", "the kelp will recover", "think", "I")], published=PUB)
     assert sts[0].speaker.name is None
+
+
+# second sentence between the statements, expected speaker of "They also said"
+GOES_ON = [
+    ("Villagers fled the coast on Tuesday.", "Northern Front"),
+    ("Protesters marched in Port Sela on Tuesday.", "Northern Front"),
+]
+
+
+@pytest.mark.parametrize("between, name", GOES_ON)
+def test_they_also_said_goes_on_for_the_last_source(between: str, name: str) -> None:
+    text = f"The Northern Front said the offer was a trap. {between}\n\nThey also said the truce had failed."
+    sts, _ = resolved(text, [Spec("indirect", "the offer was a trap", "said", "The Northern Front"),
+                             Spec("indirect", "the truce had failed", "said", "They")], published=PUB)
+    assert (sts[1].speaker.name, sts[1].speaker.type) == (name, "organization")
+
+
+def test_they_without_going_on_may_be_a_group() -> None:
+    text = ("The Northern Front said the offer was a trap. Villagers fled the coast on Tuesday.\n\n"
+            "They said the water had risen.")
+    sts, _ = resolved(text, [Spec("indirect", "the offer was a trap", "said", "The Northern Front"),
+                             Spec("indirect", "the water had risen", "said", "They")], published=PUB)
+    assert (sts[1].speaker.name, sts[1].speaker.type) == ("Villagers", "anonymous")

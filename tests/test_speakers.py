@@ -134,10 +134,18 @@ CASES = [
     # team and position abbreviation run together with the name
     ("Rovers DL Tomas Brandt said the harbor would reopen.", "Rovers DL Tomas Brandt",
      ("Tomas Brandt", "person", "DL", "Rovers")),
-    ("Port Sela KPD Constable Ilse Varga said the harbor would reopen.", "Port Sela KPD Constable Ilse Varga",
-     ("Ilse Varga", "person", "Constable", "Port Sela KPD")),
+    ("Norvik-SLA CEO Ilse Varga said the harbor would reopen.", "Norvik-SLA CEO Ilse Varga",
+     ("Ilse Varga", "person", "CEO", "Norvik-SLA")),
     ("U.S. Attorney Ilse Varga said the harbor would reopen.", "U.S. Attorney Ilse Varga",
      ("Ilse Varga", "person", "Attorney", "U.S.")),
+    # a definite description takes the last name whose words fit it, not a nearer people or place
+    ("The Valdoria Press Agency reported an attack near Port Sela. Saudi officials in Port Sela denied it.\n\n"
+     "The agency said three ships were hit.", "The agency", ("Valdoria Press Agency", "outlet", None, None)),
+    ("The Valdoria Herald ran the story on Monday.\n\nThe publication said the port would close.",
+     "The publication", ("Valdoria Herald", "outlet", None, None)),
+    # an object pronoun resolves like a subject one
+    ("Tomas Brandt arrived in Geneva on Monday. According to him, the talks were useful.", "him",
+     ("Tomas Brandt", "person", None, None)),
     # plural common nouns with no name are unnamed groups, with the affiliation the text gives
     ("Police said the bridge had been closed since dawn.", "Police", ("Police", "anonymous", None, None)),
     ("Valdorian police said the bridge had been closed.", "Valdorian police",

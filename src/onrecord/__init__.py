@@ -8,18 +8,20 @@
 
 from __future__ import annotations
 
+__version__ = "0.1.0"  # before the imports: the ledger records it
+
 from .api import extract, extract_text
 from .errors import ConfigError, InputError, MissingExtra, ModelNotFound, OnrecordError
 from .model import Article, ErrorRecord, Problem, Record, Speaker, Span, Statement
 from .settings import Settings
-
-__version__ = "0.1.0"
+from .store import Ledger
 
 __all__ = [
     "Article",
     "ConfigError",
     "ErrorRecord",
     "InputError",
+    "Ledger",
     "MissingExtra",
     "ModelNotFound",
     "OnrecordError",

@@ -40,8 +40,13 @@ UNCLOSED_FACTOR = 0.6
 MIN_FLOATING_WORDS = 4  # shorter quotations with no cue are scare quotes or titles...
 MAX_SCARE_WORDS = MIN_FLOATING_WORDS - 1
 CUE_WINDOW = 12  # tokens between a quotation's mark and its cue verb, at most
-# verbs whose direct object is what was said ("X denied the reports")
-OBJECT_CUES = frozenset({"deny", "confirm", "admit", "acknowledge"})
+WEAK_FACTOR = 0.75  # belief, intention and stance cues ("believes", "wants", "praised")
+# cues made of a verb and a particle: "called for X", "pointed to X", "ruled out X"
+_PARTICLE_CUES = {"call": ("for", "on"), "point": ("to",), "rule": ("out",)}
+# dependents of a cue that are not part of its object content
+_NOT_CONTENT = frozenset({"cc", "conj", "punct", "parataxis", "advcl", "npadvmod"})
+# subjects that hold no belief: "it shows", "that suggests"
+_NO_SPEAKER = frozenset({"it", "that", "this", "there", "which", "what"})
 RELAY_WORDS = frozenset({"citing", "quoting"})
 _QUOTE_TEXTS = frozenset('"“”„«»')
 _SENT_END = frozenset(".!?")
@@ -130,12 +135,18 @@ class _Finder:
 
     def verb_cue(self, view: _View, verb: Token, lemma: str) -> None:
         doc = view.doc
+        if _negated(verb):
+            return  # "did not say", "declined to say when ..."
         subj = subject_of(verb)
         if subj is None and any(c.dep_ == "nsubjpass" for c in verb.children):
             return  # "it was said that", "he was told": no speaker in the clause
+        weak = lemma in self.lex.weak
+        if weak and (subj is None or subj.lower_ in _NO_SPEAKER or verb.dep_ in ("acl", "amod")):
+            return  # a belief or stance needs its holder as subject ("ads supporting X" is not one)
         comp = next((c for c in verb.children if c.dep_ == "ccomp"), None)
-        flags: tuple[str, ...] = ()
-        if comp is not None and comp.i > verb.i:
+        flags: tuple[str, ...] = ("belief",) if weak else ()
+        cue = (verb.i, verb.i)
+        if comp is not None and comp.i > verb.i and not (lemma == "call" and _object(verb) is not None):
             a, b = comp.left_edge.i, comp.right_edge.i
             mark = next((c for c in comp.children if c.dep_ == "mark" and c.lower_ == "that"), None)
             if mark is not None and mark.i > a:
@@ -143,6 +154,17 @@ class _Finder:
             for c in comp.children:  # "reported, citing Y, that ...": the relay is not content
                 if c.dep_ == "advcl" and c.i < comp.i and c.lower_ in RELAY_WORDS:
                     a = max(a, c.right_edge.i + 1)
+            if a < verb.i:
+                start = _reporting_start(verb, subj)
+                if verb.dep_ == "relcl" or doc[a].tag_ in ("WDT", "WP", "WRB") or a >= start:
+                    a = verb.i + 1  # "which NASA said might take place": the content starts after the cue
+                else:  # "The landers, he said, could ...": the reporting clause interrupts the content
+                    pieces = [_trim(doc, a, start - 1), _trim(doc, verb.i + 1, b)]
+                    if any(x > y for x, y in pieces):
+                        return
+                    self.emit(view, a, b, cue, verb, subj, lemma, "syntactic", flags + ("interrupted",),
+                              pieces=pieces)
+                    return
         elif verb.dep_ == "parataxis" and verb.head.i > verb.i and comp is None:
             # "The talks, he said, will resume": the content surrounds the reporting clause
             start = _reporting_start(verb, subj)
@@ -151,8 +173,8 @@ class _Finder:
             extra_pieces = [_trim(doc, x, y) for x, y in pieces]
             if any(x > y for x, y in extra_pieces):
                 return
-            flags = ("interrupted",)
-            self.emit(view, a, b, (verb.i, verb.i), verb, subj, lemma, "syntactic", flags, pieces=extra_pieces)
+            flags += ("interrupted",)
+            self.emit(view, a, b, cue, verb, subj, lemma, "syntactic", flags, pieces=extra_pieces)
             return
         elif comp is not None or (verb.dep_ == "parataxis" and verb.head.i < verb.i):
             head = comp if comp is not None else verb.head
@@ -162,17 +184,53 @@ class _Finder:
                 a = verb.sent.start
                 tail = [t for t in doc[verb.right_edge.i + 1: verb.sent.end] if not t.is_punct]
                 if tail:
-                    b, flags = verb.sent.end - 1, ("interrupted",)
-        elif lemma in OBJECT_CUES:
-            obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
-            if obj is None:
-                return
-            a, b = obj.left_edge.i, obj.right_edge.i
+                    b, flags = verb.sent.end - 1, flags + ("interrupted",)
         else:
-            return
+            found = self._complement(verb, lemma)
+            if found is None:
+                return
+            a, b, cue = found
         if lemma == "deny":
             flags += ("denial",)
-        self.emit(view, a, b, (verb.i, verb.i), verb, subj, lemma, "syntactic", flags)
+        self.emit(view, a, b, cue, verb, subj, lemma, "syntactic", flags)
+
+    def _complement(self, verb: Token, lemma: str) -> tuple[int, int, tuple[int, int]] | None:
+        """Content tokens [a, b] and cue tokens of a cue without a reported clause: "called for X",
+        "ruled out X", "called X Y", "wants to X", "praised X for Y", "denied the reports"."""
+        doc = verb.doc
+        children = [c for c in verb.children if c.i > verb.i]
+        prt = next((c for c in children if c.dep_ == "prt"), None)
+        obj = _object(verb)
+        if lemma in _PARTICLE_CUES:
+            particle = _PARTICLE_CUES[lemma]
+            prep = next((c for c in children if c.dep_ in ("prep", "prt") and c.lower_ in particle), None)
+            if prep is None or prep.i != verb.i + 1:
+                return None
+            target = obj if prep.dep_ == "prt" else next((g for g in prep.children if g.dep_ == "pobj"), None)
+            if target is None or (lemma == "call" and prep.lower_ == "on"):
+                return None
+            return target.left_edge.i, target.right_edge.i, (verb.i, prep.i)
+        if prt is not None:
+            return None  # "called off", "pointed up": another verb
+        if lemma == "call":
+            if obj is None:
+                return None
+            second = next((c for c in children if c.i > obj.i and c.dep_ in ("oprd", "xcomp", "ccomp", "dobj")), None)
+            if second is None:
+                return None  # "called him": a phone call, not a judgement
+            return obj.left_edge.i, second.right_edge.i, (verb.i, verb.i)
+        if lemma in self.lex.infinitive_cues:
+            xc = next((c for c in children if c.dep_ == "xcomp" and any(
+                g.dep_ == "aux" and g.lower_ == "to" for g in c.children)), None)
+            if xc is not None:
+                return xc.left_edge.i, xc.right_edge.i, (verb.i, verb.i)
+        if lemma in self.lex.object_cues and obj is not None:
+            b = obj.right_edge.i
+            for c in children:  # "praised X for Y", "supported X against Y", "showed X with 47 percent"
+                if c.i > b and c.dep_ not in _NOT_CONTENT:
+                    b = max(b, c.right_edge.i)
+            return obj.left_edge.i, b, (verb.i, verb.i)
+        return None
 
     def according_to(self, view: _View, tok: Token) -> None:
         doc = view.doc
@@ -280,6 +338,8 @@ class _Finder:
             conf *= NO_SOURCE_FACTOR
         if "unclosed_quote" in flags:
             conf *= UNCLOSED_FACTOR
+        if "belief" in flags:
+            conf *= WEAK_FACTOR
         return Attribution(kind, content, flags=flags, extra=extra, confidence=round(conf, 3), **base)  # type: ignore[arg-type]
 
     # -- pass 2: quotations left ------------------------------------------------------------
@@ -390,6 +450,22 @@ def _depth(t: Token) -> int:
         t = t.head
         d += 1
     return d
+
+
+def _negated(verb: Token) -> bool:
+    """A cue said not to have happened: "did not say", "declined to say when ..."."""
+    if any(c.dep_ == "neg" for c in verb.children):
+        return True
+    head = verb.head
+    return verb.dep_ == "xcomp" and head is not verb and head.lower_ in _DECLINE_WORDS
+
+
+_DECLINE_WORDS = frozenset({"declined", "declines", "decline", "declining", "refused", "refuses", "refuse",
+                            "refusing"})
+
+
+def _object(verb: Token) -> Token | None:
+    return next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
 
 
 def _so_called(t: Token) -> bool:

@@ -66,6 +66,8 @@ def _outlet_rx(language: str = "en") -> str:
 _NAME_RUN = r"[A-Z][\w.&'-]*(?:\s+[A-Z0-9][\w.&'-]*){0,5}"
 # a person named before "of <outlet>": "told Paul Rivera of WESH 2 news", "via Brian Batko of the ..."
 _REPORTER = r"[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}\s+of\s+"
+# "via news agency Interfax": a common noun for an outlet before its name
+_OUTLET_NOUN = r"(?:(?:news\s+agency|news\s+site|newspaper|broadcaster|outlet|channel|station|magazine)\s+)?"
 _BROADCAST_WORD = re.compile(r"\s+(?:news|tv|television|radio|newspaper)\b", re.I)
 _CALL_SIGN = re.compile(r"^[A-Z]{3,5}(?:[- ]?\d{1,2}|-TV)?$")
 
@@ -107,13 +109,18 @@ def find_relays(text: str, lo: int, hi: int, language: str = "en") -> list[Evide
             found.append(Evidence(kind, canonical_outlet(m.group("outlet"), language), lo + m.start(), lo + m.end()))
     # "via USA Today", "via Brian Batko of the Pittsburgh Post-Gazette": "via" names the relay whatever it is called;
     # "told Paul Rivera of WESH 2 news": a reporter's outlet, when it looks like one
-    for kind, rx in (("via", r"\bvia\s+(?:" + _REPORTER + r")?(?:the\s+)?(?P<outlet>" + _NAME_RUN + ")"),
+    # ("via Twitter" and "via Zoom" are channels, not relays: a match inside a channel phrase is skipped)
+    channels = find_channels(text, lo, hi, language)
+    for kind, rx in (("via", r"\bvia\s+(?:" + _REPORTER + r")?(?:the\s+)?" + _OUTLET_NOUN
+                      + r"(?P<outlet>" + _NAME_RUN + ")"),
                      ("told", _TOLD + r"\s+" + _REPORTER + r"(?:the\s+)?(?P<outlet>" + _NAME_RUN + ")")):
         for m in re.finditer(r"(?<![\w-])" + rx, window):
             a, b = lo + m.start("outlet"), lo + m.end("outlet")
             if any(a < e.end and e.start < b for e in found):
                 continue
             name = m.group("outlet").rstrip(".,")
+            if any(lo + m.start() < e.end and e.start < b for e in channels):
+                continue
             if kind == "told" and not _outlet_like(name, window[m.end("outlet"):], language):
                 continue
             found.append(Evidence(kind, canonical_outlet(name, language), lo + m.start(), lo + m.end()))

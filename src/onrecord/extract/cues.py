@@ -5,8 +5,10 @@
     CueLexicon.noun_lemma(tok) -> the cue lemma of a noun token, or None
     CueLexicon.may_attribute(paragraph_text) -> whether a paragraph can carry an attribution
 
-Lemmas come from data files (``cue_verbs.txt``, ``cue_nouns.txt``, ``cue_quote_only.txt``,
-``cue_irregular.txt``); inflected forms are generated, so matching needs no lemmatizer.
+Lemmas come from data files (``cue_verbs.txt``, ``cue_belief.txt``, ``cue_object.txt``,
+``cue_infinitive.txt``, ``cue_nouns.txt``, ``cue_quote_only.txt``, ``cue_irregular.txt``);
+inflected forms are generated, so matching needs no lemmatizer. Speech cues ("say") and
+belief / stance cues ("believe", "want", "praise") are told apart: ``CueLexicon.weak``.
 """
 
 from __future__ import annotations
@@ -80,6 +82,13 @@ class CueLexicon:
     quote_only: dict[str, str]
     nouns: dict[str, str]
     triggers: frozenset[str]
+    # lemmas of belief, intention and stance cues (lower confidence than speech cues)
+    weak: frozenset[str] = frozenset()
+    # lemmas whose direct object / to-infinitive is the content
+    object_cues: frozenset[str] = frozenset()
+    infinitive_cues: frozenset[str] = frozenset()
+    # forms in cue_ambiguous.txt ("states", "reports"): they trigger a parse only in a clause shape
+    ambiguous: frozenset[str] = frozenset()
 
     def verb_lemma(self, token: Token, *, quote_adjacent: bool = False) -> str | None:
         """The cue lemma of ``token`` when it is a verb form in the lexicon.
@@ -115,6 +124,8 @@ class CueLexicon:
             if low not in triggers:
                 if quoted and low in self.quote_only:
                     return True
+                if low in self.ambiguous and _clause_shape(text, m.start(), m.end()):
+                    return True
                 continue
             if word[0].isupper() and low != "according":
                 j = m.start() - 1
@@ -124,6 +135,25 @@ class CueLexicon:
                     continue
             return True
         return False
+
+
+# words that can open a reported clause right after a verb ("states that", "reports the ...")
+_CLAUSE_OPENERS = frozenset(
+    "that the a an he she it they we i there this these those his her their its our some many most".split())
+# words before an ambiguous form that make it a noun ("the report", "in a statement")
+_NOUN_MARKERS = frozenset(
+    "the a an of in to for on with by from his her their its our my your this that these those".split())
+_PREV_WORD_RE = re.compile(r"([A-Za-z]+)[^A-Za-z]*$")
+_NEXT_WORD_RE = re.compile(r"\s+([A-Za-z]+)")
+
+
+def _clause_shape(text: str, start: int, end: int) -> bool:
+    """An ambiguous cue form used as a verb with a clause after it: "The agency reports that ..."."""
+    nxt = _NEXT_WORD_RE.match(text, end)
+    if nxt is None or nxt.group(1).lower() not in _CLAUSE_OPENERS:
+        return False
+    prev = _PREV_WORD_RE.search(text, max(0, start - 40), start)
+    return prev is not None and prev.group(1).lower() not in _NOUN_MARKERS and text[prev.end(1):start].strip() == ""
 
 
 @lru_cache(maxsize=8)
@@ -144,7 +174,9 @@ def cue_lexicon(language: str = "en") -> CueLexicon:
                 out[form] = lemma
         return out
 
-    verbs = forms_of(read_lexicon(language, "cue_verbs.txt"))
+    speech = read_lexicon(language, "cue_verbs.txt")
+    belief = [lemma for lemma in read_lexicon(language, "cue_belief.txt") if lemma not in speech]
+    verbs = forms_of(speech + belief)
     quote_only = forms_of(read_lexicon(language, "cue_quote_only.txt"))
     nouns: dict[str, str] = {}
     for lemma in read_lexicon(language, "cue_nouns.txt"):
@@ -152,4 +184,7 @@ def cue_lexicon(language: str = "en") -> CueLexicon:
             nouns.setdefault(f, lemma)
     ambiguous = set(read_lexicon(language, "cue_ambiguous.txt"))
     triggers = (frozenset(verbs) | frozenset(nouns) | {"according"}) - ambiguous
-    return CueLexicon(verbs, quote_only, nouns, triggers)
+    return CueLexicon(verbs, quote_only, nouns, triggers, weak=frozenset(belief),
+                      object_cues=frozenset(read_lexicon(language, "cue_object.txt")),
+                      infinitive_cues=frozenset(read_lexicon(language, "cue_infinitive.txt")),
+                      ambiguous=frozenset(ambiguous))

@@ -46,6 +46,7 @@ class Entity:
     gender: str | None = None  # "m" | "f"
     plural: bool = False
     role_heads: set[str] = field(default_factory=set)
+    label: str = ""  # the NER label it was named with ("ORG", "NORP"), "" when not named by an entity
 
     def learn_role(self, role: str | None, affiliation: str | None, head: str | None,
                    appositive: bool = False) -> None:
@@ -398,7 +399,7 @@ class Discourse:
                 if t.i in taken:
                     continue
                 low = t.text.lower()
-                if tag(t) == "PRP" and low in ("he", "she", "they", "it"):
+                if tag(t) == "PRP" and low in ("he", "she", "they", "it", "him", "her", "them"):
                     items.append((t.i, "pronoun", t))
                 elif (tag(t) in ("NNP", "NNPS") or (not t.tag_ and t.text[:1].isupper())) \
                         and self.candidates_for(t.text):
@@ -407,7 +408,7 @@ class Discourse:
                     definite = self._definite(t)
                     if definite and not is_plural(t) and in_lexicon(t, self.roles) and not self._names_a_person(t):
                         items.append((t.i, "role", t))
-                    elif definite and in_lexicon(t, self.orgnouns):
+                    elif definite and (in_lexicon(t, self.orgnouns) or t.text.lower() in self.OUTLET_NOUNS):
                         items.append((t.i, "orgnoun", t))
                     elif is_plural(t) and in_lexicon(t, self.anon_nouns):
                         items.append((t.i, "group", (t, "anonymous")))
@@ -449,7 +450,7 @@ class Discourse:
             e = self.orgs.get(outlet or name)
             if e is None:
                 e = self.orgs[outlet or name] = Entity("outlet" if outlet else "organization", outlet or name,
-                                                       plural=True)
+                                                       plural=True, label=ent.label_)
             self._push(e, pi, ent[-1], g, tokens=range(ent.start, ent.end))
         elif kind == "role":
             t = payload
@@ -529,15 +530,28 @@ class Discourse:
         recent = self.recent(near, lambda e: e in top)
         return recent[0] if recent else top[0]
 
+    GENERIC_ORG = frozenset({"company", "firm", "group", "organization", "organisation", "movement", "party",
+                             "alliance", "coalition", "agency", "militants", "insurgents", "rebels", "bank"})
+    OUTLET_NOUNS = frozenset({"publication", "newspaper", "broadcaster", "network", "station", "outlet",
+                              "magazine", "daily", "agency", "tabloid"})
+
     def org_for_noun(self, t: Token, near: int) -> Entity:
-        """ "the ministry" -> the Interior Ministry named before; "the company" -> the last organisation."""
+        """ "the ministry" -> the Interior Ministry named before; "the company" -> the last organisation.
+
+        A name whose words hold the noun wins over a nearer one ("the agency" -> the Valdoria Press Agency,
+        not a people or place named since); "the publication" / "the newspaper" -> the last outlet; a generic
+        noun ("the company") -> the last organisation named as one (not a nationality).
+        """
         noun = t.text.lower()
-        orgs = self.recent(near, lambda e: e.type == "organization")
-        named = [e for e in orgs if noun in e.name.lower().split()]
+        orgs = self.recent(near, lambda e: e.type in ("organization", "outlet") and e.label != "NORP")
+        named = [e for e in orgs if noun in re.split(r"[\s-]+", e.name.lower())]
         if named:
             return named[0]
-        if orgs and noun in ("company", "firm", "group", "organization", "organisation", "movement", "party",
-                             "alliance", "coalition", "agency", "militants", "insurgents", "rebels", "bank"):
+        outlets = [e for e in orgs if e.type == "outlet"]
+        if outlets and noun in self.OUTLET_NOUNS:
+            return outlets[0]
+        orgs = [e for e in orgs if e.type == "organization"]
+        if orgs and noun in self.GENERIC_ORG:
             return orgs[0]
         name = strip_the(text_of(self._np_tokens(t)))
         e = self.orgs.get(name.lower())
@@ -553,11 +567,17 @@ class Discourse:
         Candidates are mentions outside quotes in the same sentence (before the pronoun) and the
         previous ``WINDOW`` sentences. Score: recency (-2 per sentence); subject of the main clause
         (+4), of any clause (+2), or object of a verb or preposition (-1); source of a statement
-        (+1.5); gender known to agree (+3 for "he", +6 for "she": a name of unknown gender is more
-        often a man's in news text, so a known woman's name outweighs grammatical role for "she").
+        (+1.5, or +6.5 when the pronoun's own verb goes on: "also said", "added"); gender known to
+        agree (+3 for "he", +6 for "she": a name of unknown gender is more often a man's in news
+        text, so a known woman's name outweighs grammatical role for "she").
         Gender known to disagree, or the wrong kind (person for he/she, group for they/it) excludes.
         """
         want = PRONOUNS[t.text.lower()]
+        # "They also said ...", "He added ...": the pronoun goes on for the last source, so sources weigh more
+        goes_on = (pi, t.i) in self.source_heads and t.doc.has_annotation("DEP") and (
+            any(c.lower_ in ("also", "further") for c in t.head.children)
+            or t.head.lower_ in ("added", "adds", "continued", "continues"))
+        source_bonus = 6.5 if goes_on else 1.5
         best: tuple[float, int, Entity] | None = None
         for idx in range(len(self.stream) - 1, -1, -1):
             m = self.stream[idx]
@@ -575,7 +595,7 @@ class Discourse:
                     continue
             elif e.type != "organization":
                 continue
-            score = -2.0 * dist + (4 if m.main else 2 if m.subject else -1 if m.obj else 0) + (1.5 if m.speaker else 0)
+            score = -2.0 * dist + (4 if m.main else 2 if m.subject else -1 if m.obj else 0) + (source_bonus if m.speaker else 0)
             if want in ("m", "f") and e.gender == want:
                 score += 6 if want == "f" else 3
             score -= 0.001 * idx if dist else -0.001 * idx  # earlier in an old sentence, later in this one

@@ -173,7 +173,14 @@ def doc_features(doc: Doc, cues: frozenset[str]) -> list[list[str]]:
             "sc=" + str(sent_has_cue[sent_start[i]]),
             "sq=" + str(sent_has_quote[sent_start[i]]),
             "lr=" + str(t.n_lefts) + "|" + str(min(t.n_rights, 3)),
+            "gd=" + deps[i] + "|" + h.dep_ + "|" + h.head.dep_,
+            "hw=" + lowers[h.i] + "|" + deps[i],
+            "he=" + (h.ent_type_ or "O"),
         ]
+        if i == h.left_edge.i:
+            f.append("hle=" + h.dep_)
+        if i == h.right_edge.i:
+            f.append("hre=" + h.dep_)
         if is_cue[i]:
             f.append("cue")
             f.append("cuep=" + poss[i] + "|" + deps[i])
@@ -214,6 +221,9 @@ def doc_features(doc: Doc, cues: frozenset[str]) -> list[list[str]]:
             dr = 0
         f.append("cdl=" + _bucket(dl))
         f.append("cdr=" + _bucket(dr))
+        for k in (-3, 3):
+            if 0 <= i + k < n:
+                f.append(f"{k}w=" + lowers[i + k])
         for k in (-2, -1, 1, 2):
             j = i + k
             if 0 <= j < n:
