@@ -2,12 +2,15 @@
 
     python eval/train_tagger.py --data ../shared/data/polnear --out src/onrecord/models/tagger
 
-writes ``<out>.crfsuite`` (the CRF) and ``<out>.cues.txt`` (cue words seen in training, a feature lexicon),
-then prints per-role P/R/F1 on dev (exact span match after trimming edge punctuation and quote marks;
-overlap = character Jaccard >= 0.5; one-to-one matching). The test split is never read.
+writes ``<out>.crfsuite`` (the CRF: averaged perceptron, 40 passes), ``<out>.cues.txt`` (cue words seen
+in training, a feature lexicon) and ``<out>.json`` (the temperature for the marginals, fitted on dev, and
+the training settings), then prints per-role P/R/F1 on dev as JSON (exact span match after trimming edge
+whitespace, punctuation and quote marks; overlap = character Jaccard >= 0.5; one-to-one matching).
+The test split is never read.
 
 Parses are cached under ``--cache`` (default /tmp/onrecord_tagger) so a second run only re-trains.
-``--score-only`` scores the model at ``--out`` on dev without training.
+``--score-only`` scores the model at ``--out`` on dev without training; ``--harness`` adds the figures
+of ``onrecord.evaluation.polnear`` with the tagger as the whole system.
 """
 
 from __future__ import annotations
@@ -419,8 +422,8 @@ def main(argv: list[str] | None = None) -> int:
     res["_hull"] = score(dev, preds, hull=True)
     res["_grouped"] = score(dev, grouped_spans(tagger, dev, dev_paras))
     res["_speed"] = {"tokens": n_tok, "seconds": round(dt, 2), "tokens_per_s": round(n_tok / dt)}
-    res["_params"] = {"algorithm": args.algorithm, "scheme": args.scheme, "c1": args.c1, "c2": args.c2, "iterations": args.iterations,
-                      "minfreq": args.minfreq}
+    res["_params"] = {"algorithm": args.algorithm, "scheme": args.scheme, "c1": args.c1, "c2": args.c2,
+                      "iterations": args.iterations, "minfreq": args.minfreq}
     if args.harness:
         res["_harness"] = harness_figures(tagger, args.data)
     print(json.dumps(res, indent=1))

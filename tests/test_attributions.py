@@ -65,13 +65,17 @@ CASES = [
     # the quotation after "adding that" is its own direct statement
     ('"Prices will rise," the analyst warned, adding that "buyers should act now."',
      [(D, "Prices will rise", "warned", "the analyst"), (D, "buyers should act now.", "adding", "the analyst")]),
-    # speaker in the previous sentence or paragraph: a floating quote
+    # a quotation right after the previous one's reporting clause goes on with it
     ('"We tried everything," Ruiz said. "But the river was faster than we were."',
-     [(D, "We tried everything", "said", "Ruiz"), (D, "But the river was faster than we were.", None, None)]),
+     [(D, "We tried everything", "said", "Ruiz"), (D, "But the river was faster than we were.", "said", "Ruiz")]),
+    ('"Prices will rise," the analyst warned. "Buy now."',
+     [(D, "Prices will rise", "warned", "the analyst"), (D, "Buy now.", "warned", "the analyst")]),
+    # ...but not after a sentence of narration
+    ('"We tried everything," Ruiz said. The water rose again at dawn. "It is over now."',
+     [(D, "We tried everything", "said", "Ruiz"), (D, "It is over now.", None, None)]),
+    # speaker in the previous sentence or paragraph: a floating quote
     ('Ruiz spoke to reporters after the meeting.\n\n"We will not give up on this town. Every house will be rebuilt."',
      [(D, "We will not give up on this town. Every house will be rebuilt.", None, None)]),
-    ('"Prices will rise," the analyst warned. "Buy now."',
-     [(D, "Prices will rise", "warned", "the analyst"), (D, "Buy now.", None, None)]),
     # a quotation over two paragraphs
     ('"The first part of my answer is simple.\n\n"The second part takes longer," said Ruiz.',
      [(D, 'The first part of my answer is simple.\n\n"The second part takes longer', "said", "Ruiz")]),
@@ -119,7 +123,58 @@ CASES = [
      [(M, 'the team is "tired but happy."', "According to", "the coach")]),
     ('Ruiz, a former nurse, insisted the project was "on schedule and on budget."',
      [(M, 'the project was "on schedule and on budget."', "insisted", "Ruiz, a former nurse")]),
+    # -- beliefs, intentions, stances (lower confidence than speech) ----------------------------
+    ("Ruiz believes the bridge will reopen in May.",
+     [(I, "the bridge will reopen in May", "believes", "Ruiz")]),
+    ("The treasurer hopes that the deficit will shrink.",
+     [(I, "the deficit will shrink", "hopes", "The treasurer")]),
+    ("A new survey shows most residents support the ferry.",
+     [(I, "most residents support the ferry", "shows", "A new survey")]),
+    # to-infinitive complements
+    ("The council wants to sell the old harbour.", [(I, "to sell the old harbour", "wants", "The council")]),
+    ("Keller claimed to have no memory of the meeting.",
+     [(I, "to have no memory of the meeting", "claimed", "Keller")]),
+    ("Keller vowed to fight the closure.", [(I, "to fight the closure", "vowed", "Keller")]),
+    # objects, particles, "call X Y"
+    ("The union praised the mayor for keeping the pool open.",
+     [(I, "the mayor for keeping the pool open", "praised", "The union")]),
+    ("Critics accused the council of hiding the costs.",
+     [(I, "the council of hiding the costs", "accused", "Critics")]),
+    ("The senator called for a ban on night flights.", [(I, "a ban on night flights", "called for", "The senator")]),
+    ("The mayor ruled out a second referendum.", [(I, "a second referendum", "ruled out", "The mayor")]),
+    ('Hale called the plan "a disaster for the town."',
+     [(M, 'the plan "a disaster for the town."', "called", "Hale")]),
+    ("Ruiz called Keller on Sunday.", []),
+    ("Ruiz called Keller, her lawyer, on Sunday.", []),
+    # a belief needs its holder as subject
+    ("The ads supporting Ruiz ran all week.", []),
+    ("It shows that the town has changed.", []),
+    # -- clause shapes -------------------------------------------------------------------------
+    # inside a relative clause the content starts after the cue
+    ("The landing, which the agency said might take place in May, was delayed.",
+     [(I, "might take place in May", "said", "the agency")]),
+    # present-tense "states" / "reports" as verbs
+    ("The agency states that the water is safe.", [(I, "the water is safe", "states", "The agency")]),
+    ("The agency reports the water is safe again.", [(I, "the water is safe again", "reports", "The agency")]),
+    # -- speaker labels and credits ------------------------------------------------------------
+    ("PENCE: Well, the question really is why the pier was closed.",
+     [(D, "Well, the question really is why the pier was closed.", ":", "PENCE")]),
+    ("((WN)) What will you do about the harbour?\n\n((Ana Ruiz)) We will dredge it before the summer.",
+     [(D, "What will you do about the harbour?", None, "WN"), (D, "We will dredge it before the summer.", None, "Ana Ruiz")]),
+    ("“We can build a bridge to the island one day.” ― Jane Roe.",
+     [(D, "We can build a bridge to the island one day.", "―", "Jane Roe")]),
+    ("“Nothing works on this street.” — Tom A. Baker\n\nThe street was repaved in May.",
+     [(D, "Nothing works on this street.", "—", "Tom A. Baker")]),
+    ("Update: the story was changed on Monday to add a quote.", []),
+    ("Photo: the pier at dawn, seen from the old lighthouse.", []),
+    # two apostrophes as a double quote mark
+    ("''We will rebuild the pier,'' the mayor said.", [(D, "We will rebuild the pier", "said", "the mayor")]),
+    ("The mayor said it was ''a sad day.''", [(M, "it was ''a sad day.''", "said", "The mayor")]),
     # -- not statements ------------------------------------------------------------------------
+    ("He declined to say when the ferry would return.", []),
+    ("Ruiz did not say whether the pool would close.", []),
+    ("The families were not told until next of kin could be told.", []),
+    ("The state reports were late.", []),
     ('The board approved the so-called "recovery plan" on Tuesday.', []),
     ('He watched "Gone with the Wind" twice last year.', []),
     ('A "friendly" match is planned.', []),
@@ -150,6 +205,35 @@ def test_attributions(text: str, expected: list[tuple[str, str, str | None, str 
 def test_flags(text: str, flag: str) -> None:
     atts = attributions(text)
     assert atts and all(flag in a.flags for a in atts)
+
+
+@pytest.mark.parametrize(
+    "speech, belief",
+    [
+        ("Ruiz said the bridge will reopen in May.", "Ruiz believes the bridge will reopen in May."),
+        ("Keller said that the council would sell the harbour.", "Keller wants the council to sell the harbour."),
+    ],
+)
+def test_belief_cues_have_lower_confidence(speech: str, belief: str) -> None:
+    (said,) = attributions(speech)
+    (held,) = attributions(belief)
+    assert "belief" in held.flags and "belief" not in said.flags
+    assert held.confidence < said.confidence
+
+
+@pytest.mark.parametrize(
+    "text, rule",
+    [
+        ("PENCE: Well, the question really is why the pier was closed.", "label"),
+        ("“We can build a bridge to the island one day.” ― Jane Roe", "dash_credit"),
+    ],
+)
+def test_label_heads_point_into_the_source(text: str, rule: str) -> None:
+    parsed = parse(Article(text=text))
+    (att,) = find_attributions(parsed, SETTINGS)
+    assert att.rule == rule and att.source is not None
+    head = att.head_token(parsed, "source")
+    assert head is not None and head.text in att.source.text
 
 
 def test_unclosed_quote_has_lower_confidence() -> None:

@@ -49,6 +49,8 @@ CASES = [
     ("Keel said, via Ines Moro of the Valdoria Post-Courier, that the harbor would reopen.", None,
      "Valdoria Post-Courier"),
     ("Keel said, via USA Today, that the harbor would reopen.", None, "USA Today"),
+    # an outlet word that starts a longer name is not the outlet's name
+    ("Keel told the Daily Sela Courier that the harbor would reopen.", None, None),
     ("Keel said, via news agency Sela Wire, that the harbor would reopen.", None, "Sela Wire"),
     # a platform after "via" is the channel, not a relay
     ("Keel said via Twitter that the harbor would reopen.", "tweet", None),

@@ -35,6 +35,14 @@ def test_paragraph_bounds(text: str, expected: list[str]) -> None:
         ('"And then we left," he continued.', True),  # a quote-only cue beside a quote mark
         ("He continued his speech.", False),
         ("The weather was cold and windy all week.", False),
+        # ambiguous forms ("states", "reports") count only in a subject + clause shape
+        ("The agency states that the water is safe.", True),
+        ("The agency reports the water is safe again.", True),
+        ("The state reports were late.", False),
+        ("Both states reported flooding in the spring.", True),
+        ("The two states held elections in May.", False),
+        # belief and stance verbs
+        ("Keller believes the pier will reopen.", True),
     ],
 )
 def test_only_paragraphs_that_can_attribute_are_parsed(paragraph: str, parsed: bool) -> None:

@@ -37,6 +37,10 @@ def quotes_of(text: str) -> list[tuple[str, tuple[str, ...]]]:
         ('"The first part is simple.\n\n"The second part is not," Ruiz said.',
          [('The first part is simple.\n\n"The second part is not,', ("multi_paragraph",))]),
         ('"One.\n\n"Two.\n\n"Three," she said.', [('One.\n\n"Two.\n\n"Three,', ("multi_paragraph",))]),
+        # two apostrophes as a double mark (some newspapers), at a word's edge only
+        ("''We are ready,'' she said. ''Come in.''", [("We are ready,", ()), ("Come in.", ())]),
+        ("He said it was ''a sad day.''", [("a sad day.", ())]),
+        ("The '60s band''s tour was odd.", []),
         # an open quotation followed by a paragraph that does not open one stays unclosed
         ('"This never closes.\n\nThe next paragraph is narration.',
          [("This never closes.", ("unclosed_quote",))]),

@@ -198,3 +198,30 @@ def test_they_without_going_on_may_be_a_group() -> None:
     sts, _ = resolved(text, [Spec("indirect", "the offer was a trap", "said", "The Northern Front"),
                              Spec("indirect", "the water had risen", "said", "They")], published=PUB)
     assert (sts[1].speaker.name, sts[1].speaker.type) == ("Villagers", "anonymous")
+
+
+INITIALS = ("Marine biologist Lena Ortiz studies the kelp forests off Valdoria.\n\n"
+            "((JS))  Why do you study kelp?\n\n"
+            "((LO))  Kelp forests hold more life than any other coast.")
+
+# source (the label), content, expected (name, type), expected flag
+LABELS = [
+    # an answer's label in initials is the person named in full
+    ("LO", "Kelp forests hold more life than any other coast.", ("Lena Ortiz", "person"), "interviewee"),
+    # a label whose paragraphs are all questions is the interviewer: the outlet asks, nobody is on record
+    ("JS", "Why do you study kelp?", ("Sela Wire", "outlet"), "interviewer_question"),
+]
+
+
+@pytest.mark.parametrize("source, content, who, flag", LABELS)
+def test_transcript_labels_as_sources(source: str, content: str, who: tuple[str, str], flag: str) -> None:
+    sts, _ = resolved(INITIALS, [Spec("direct", content, None, source)], published=PUB, outlet="Sela Wire")
+    assert ((sts[0].speaker.name, sts[0].speaker.type), flag in sts[0].flags) == (who, True)
+
+
+def test_initials_stand_for_the_person_named_in_full() -> None:
+    text = ("Marine biologist Lena Ortiz studies the kelp forests off Valdoria.\n\n"
+            "LO: Kelp forests hold more life than any other coast.")
+    sts, _ = resolved(text, [Spec("direct", "Kelp forests hold more life than any other coast.", None, "LO")],
+                      published=PUB)
+    assert (sts[0].speaker.name, sts[0].speaker.type) == ("Lena Ortiz", "person")

@@ -121,6 +121,13 @@ CASES = [
      ("Idris Halloran", "person", None, "BBC")),
     ("Sela Times reporter Ilse Varga said the harbor would reopen.", "Sela Times reporter Ilse Varga",
      ("Ilse Varga", "person", "reporter", "Sela Times")),
+    # no cut inside an organisation's own name, no "(WHO)" left open, no capitalised title word as a name
+    ("Tomas Brandt, a retail expert from Valdoria University of Technology, said the harbor would reopen.",
+     "Tomas Brandt", ("Tomas Brandt", "person", "retail expert", "Valdoria University of Technology")),
+    ("Tomas Brandt of the World Sea Organization (WSO) said the harbor would reopen.", "Tomas Brandt",
+     ("Tomas Brandt", "person", None, "World Sea Organization")),
+    ("Team leader Tomas Brandt said the harbor would reopen.", "Team leader Tomas Brandt",
+     ("Tomas Brandt", "person", "Team leader", None)),
     # "the company's" stands for the company named before
     ("Norvik Shipping lost two vessels.\n\nThe company's chief operating officer, Idris Halloran, said the "
      "harbor would reopen.", "Idris Halloran",
@@ -155,6 +162,11 @@ CASES = [
     ("Doctors said the patient was stable.", "Doctors", ("Doctors", "anonymous", None, None)),
     ("Those in favor of the plan said it would save money.", "Those in favor of the plan",
      ("those in favor of the plan", "anonymous", None, None)),
+    ("The research team said the ice had melted.", "The research team",
+     ("the research team", "anonymous", None, None)),
+    # figures and polls are documents, a capitalised plural inside the sentence is a name
+    ("Official figures showed that the harbor was closed.", "Official figures", ("figure", "document", None, None)),
+    ("On Monday, Ferrows said the harbor was closed.", "Ferrows", ("Ferrows", "person", None, None)),
     # a plural that names an organisation stays one
     ("The Democrats said the bill would pass.", "The Democrats", ("Democrats", "organization", None, None)),
     # a surname spelled one letter off the person named in full is that person

@@ -106,7 +106,8 @@ def test_tag_unparsed_paragraph(nlp, text: str, source: str, cue: str) -> None: 
 @pytest.mark.parametrize(
     "text, kind, source, cue",
     [
-        ("A short opening line.\n\nThe minister said that the bridge would reopen.", "indirect", "The minister", "said"),
+        ("A short opening line.\n\nThe minister said that the bridge would reopen.",
+         "indirect", "The minister", "said"),
         ("Intro.\n\n“We will not pay for the wall,” said Orla Benn, the party’s treasurer.",
          "direct", "Orla Benn, the party’s treasurer", "said"),
     ],

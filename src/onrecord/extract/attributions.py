@@ -20,7 +20,8 @@ says what counts as a statement.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+import re
+from bisect import bisect_left, bisect_right
 from typing import TYPE_CHECKING
 
 from ..model import Kind, Span
@@ -43,12 +44,24 @@ CUE_WINDOW = 12  # tokens between a quotation's mark and its cue verb, at most
 WEAK_FACTOR = 0.75  # belief, intention and stance cues ("believes", "wants", "praised")
 # cues made of a verb and a particle: "called for X", "pointed to X", "ruled out X"
 _PARTICLE_CUES = {"call": ("for", "on"), "point": ("to",), "rule": ("out",)}
+LABEL_CONFIDENCE = 0.7
+# "PENCE: Well, ...", "Graham: Trump's rhetoric is destroying ...", "((Jane Roe)) We began ..."
+_COLON_LABEL = re.compile(r"([A-Z][\w.'’&-]*(?:[ ][A-Z(][\w.'’&()-]*){0,5}):[ \t]+(?=\S)")
+_PAREN_LABEL = re.compile(r"\(\(([^()\n]{1,60})\)\)[ \t]*(?=\S)")
+# labels before a colon that announce something other than a speaker
+_NOT_SPEAKERS = frozenset(
+    "update updated note editor photo photos video watch read related source sources correction breaking "
+    "exclusive live image credit caption warning spoiler disclaimer q a question answer subject date "
+    "time location where when what why how who tags topics see also".split())
+# a credit line after a quotation: '"..." ― Jane Roe.' (the name runs to the paragraph's end)
+_DASH_CREDIT = re.compile(r"[ \t]*([―—–]|--)[ \t]*([A-Z][\w.'’-]*(?:[ ][A-Z][\w.'’-]*){0,5})[ \t.]*(?=\n|\Z)")
+MIN_LABEL_WORDS = 3  # words after a speaker label, at least
 # dependents of a cue that are not part of its object content
 _NOT_CONTENT = frozenset({"cc", "conj", "punct", "parataxis", "advcl", "npadvmod"})
 # subjects that hold no belief: "it shows", "that suggests"
 _NO_SPEAKER = frozenset({"it", "that", "this", "there", "which", "what"})
 RELAY_WORDS = frozenset({"citing", "quoting"})
-_QUOTE_TEXTS = frozenset('"“”„«»')
+_QUOTE_TEXTS = frozenset(['"', "“", "”", "„", "«", "»", "''"])
 _SENT_END = frozenset(".!?")
 _LEAD_PUNCT = frozenset(",;:-—–()")
 
@@ -77,7 +90,9 @@ class _View:
             for pos, table in ((q.open, self.open_tok), (q.close, self.close_tok)):
                 if pos is not None and para.start <= pos < para.end:
                     i = bisect_left(self.starts, pos)
-                    if i < n and self.starts[i] == pos:
+                    if not (i < n and self.starts[i] == pos) and i > 0 and self.doc[i - 1].text == "''":
+                        i -= 1  # the second apostrophe of a '' mark
+                    if i < n and pos - self.starts[i] < len(self.doc[i].text):
                         self.mark[i] = qi
                         table[qi] = i
 
@@ -107,6 +122,55 @@ class _Finder:
         self.views = {p.index: _View(p, by_para.get(p.index, [])) for p in parsed.paragraphs if p.parsed}
         # direct statements by cue token, to link the halves of a split quotation
         self.direct_by_cue: dict[tuple[int, int], Attribution] = {}
+        self.labelled: set[int] = set()  # paragraphs opening with a speaker label
+        self.by_quote: dict[int, Attribution] = {}  # direct statements by quotation
+
+    # -- pass 0: speaker labels ------------------------------------------------------------
+    def label_pass(self) -> None:
+        """A paragraph opening with a speaker label ("NAME: ...", "((Name)) ...") is that speaker's statement."""
+        paren = [p for p in self.parsed.paragraphs if _PAREN_LABEL.match(self.text, p.start, p.end)]
+        for p in self.parsed.paragraphs:
+            m = _PAREN_LABEL.match(self.text, p.start, p.end) if len(paren) >= 2 else None
+            if m is None:
+                m = _COLON_LABEL.match(self.text, p.start, p.end)
+                if m is None or not self._speaker_label(p, m.group(1)):
+                    continue
+            a, b = m.end(), p.end
+            while b > a and self.text[b - 1].isspace():
+                b -= 1
+            if len(self.text[a:b].split()) < MIN_LABEL_WORDS:
+                continue
+            qs = [qi for qi, q in enumerate(self.quotes) if q.start < b and q.end > a and qi not in self.used]
+            quoted = sum(min(q.end, b) - max(q.start, a) for q in (self.quotes[qi] for qi in qs))
+            kind: Kind = "direct" if qs and quoted >= 0.9 * (b - a - 2) else "mixed" if qs else "indirect"
+            if m.re is _PAREN_LABEL or m.group(1).isupper():
+                kind = "direct"  # a transcript: the answer is the label's own words
+            if kind == "direct" and len(qs) == 1:
+                content = _quote_span(self.text, self.quotes[qs[0]])
+            else:
+                content = Span.of(self.text, a, b)
+            self.used.update(qs)
+            label = Span.of(self.text, m.start(1), m.end(1))
+            cue = Span.of(self.text, m.end(1), m.end(1) + 1) if self.text[m.end(1)] == ":" else None
+            doc = p.doc
+            head = bisect_right([t.idx for t in doc], m.end(1) - 1 - p.start) - 1
+            self.out.append(Attribution(kind, content, cue, label, p.index, source_head=max(head, 0),
+                                        cue_head=(head + 1 if cue is not None and head + 1 < len(doc) else None),
+                                        confidence=LABEL_CONFIDENCE, rule="label"))
+            self.labelled.add(p.index)
+
+    def _speaker_label(self, p: Paragraph, label: str) -> bool:
+        """Whether the words before a paragraph's first colon name who speaks (not "Update", not a time)."""
+        words = label.replace("(", " ").replace(")", " ").split()
+        if not words or words[0].lower().strip(".'’") in _NOT_SPEAKERS or any(w[0].isdigit() for w in words):
+            return False
+        end = p.start + len(label)
+        ents = [e for e in p.doc.ents if p.start + e.start_char < end]
+        if any(e.label_ in ("DATE", "TIME", "CARDINAL", "MONEY", "PERCENT") for e in ents):
+            return False
+        return label.isupper() or any(e.label_ in ("PERSON", "ORG", "NORP", "GPE") for e in ents) \
+            or all(t.pos_ in ("PROPN", "NOUN", "PUNCT", "") or t.tag_ in ("NNP", "NNPS", "NN", "NNS")
+                   for t in p.doc if p.start + t.idx < end)
 
     # -- pass 1: cues ---------------------------------------------------------------------
     def cue_pass(self, view: _View) -> None:
@@ -115,7 +179,7 @@ class _Finder:
         cands, others = [], []
         for t in doc:
             low = t.lower_
-            if low in verbs and not (view.quoted(t.i) or t.dep_ == "amod" or _so_called(t)):
+            if low in verbs and not (view.quoted(t.i) or t.dep_ == "amod" or _so_called(t) or low in RELAY_WORDS):
                 lemma = self.lex.verb_lemma(t)
                 if lemma is not None:
                     cands.append((_depth(t), t.i, lemma))
@@ -138,8 +202,8 @@ class _Finder:
         if _negated(verb):
             return  # "did not say", "declined to say when ..."
         subj = subject_of(verb)
-        if subj is None and any(c.dep_ == "nsubjpass" for c in verb.children):
-            return  # "it was said that", "he was told": no speaker in the clause
+        if subj is None and any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+            return  # "it was said that", "until next of kin could be told": no speaker in the clause
         weak = lemma in self.lex.weak
         if weak and (subj is None or subj.lower_ in _NO_SPEAKER or verb.dep_ in ("acl", "amod")):
             return  # a belief or stance needs its holder as subject ("ads supporting X" is not one)
@@ -204,18 +268,25 @@ class _Finder:
         if lemma in _PARTICLE_CUES:
             particle = _PARTICLE_CUES[lemma]
             prep = next((c for c in children if c.dep_ in ("prep", "prt") and c.lower_ in particle), None)
-            if prep is None or prep.i != verb.i + 1:
+            if prep is not None and prep.i == verb.i + 1:
+                target = obj if prep.dep_ == "prt" else next((g for g in prep.children if g.dep_ == "pobj"), None)
+                if target is None or (lemma == "call" and prep.lower_ == "on"):
+                    return None
+                return target.left_edge.i, target.right_edge.i, (verb.i, prep.i)
+            if lemma != "call":
                 return None
-            target = obj if prep.dep_ == "prt" else next((g for g in prep.children if g.dep_ == "pobj"), None)
-            if target is None or (lemma == "call" and prep.lower_ == "on"):
-                return None
-            return target.left_edge.i, target.right_edge.i, (verb.i, prep.i)
         if prt is not None:
             return None  # "called off", "pointed up": another verb
         if lemma == "call":
+            oprd = next((c for c in children if c.dep_ == "oprd"), None)
+            if obj is None and oprd is not None:  # "called both X and Y crazy" (parsed without an object)
+                return verb.i + 1, oprd.right_edge.i, (verb.i, verb.i)
             if obj is None:
                 return None
             second = next((c for c in children if c.i > obj.i and c.dep_ in ("oprd", "xcomp", "ccomp", "dobj")), None)
+            if second is None:  # "called the plan 'a disaster'", parsed as an apposition
+                second = next((c for c in obj.children if c.i > obj.i and c.dep_ == "appos"
+                               and doc[c.left_edge.i - 1].text != ","), None)  # not "Keller, her lawyer"
             if second is None:
                 return None  # "called him": a phone call, not a judgement
             return obj.left_edge.i, second.right_edge.i, (verb.i, verb.i)
@@ -329,6 +400,7 @@ class _Finder:
             extra["pieces"] = [Span.of(self.text, x, y) for x, y in q.pieces]
         att = self._make("direct", _quote_span(self.text, q), flags, extra, **base)
         self.out.append(att)
+        self.by_quote[qi] = att
         return att
 
     def _make(self, kind: Kind, content: Span, flags: tuple[str, ...], extra: dict[str, object],
@@ -348,6 +420,8 @@ class _Finder:
             if qi in self.used:
                 continue
             if self._adjacent_cue(qi, q):
+                continue
+            if self._continues(qi, q) or self._dash_credit(qi, q):
                 continue
             if "unclosed_quote" not in q.flags and self._fills_sentence(qi, q):
                 self.used.add(qi)
@@ -404,6 +478,55 @@ class _Finder:
         self.direct_by_cue.setdefault((view.para.index, verb.i), att)
         return True
 
+    def _dash_credit(self, qi: int, q: Quote) -> bool:
+        """'"..." ― Jane Roe' at the end of a paragraph: a quotation credited to a name after a dash."""
+        if q.close is None:
+            return False
+        para = self.parsed.paragraphs[q.paragraphs[-1]]
+        m = _DASH_CREDIT.match(self.text, q.close + 1, para.end)
+        if m is None:
+            return False
+        end = m.end(2)
+        last = self.text[m.start(2):end].split()[-1]
+        if last.endswith(".") and len(last) > 3 and last not in ("Jr.", "Sr."):
+            end -= 1  # the sentence's full stop, not an initial
+        name = Span.of(self.text, m.start(2), end)
+        cue = Span.of(self.text, m.start(1), m.end(1))
+        doc = para.doc
+        starts = [t.idx for t in doc]
+        head = bisect_right(starts, end - 1 - para.start) - 1
+        dash = bisect_right(starts, m.start(1) - para.start) - 1
+        self._direct(qi, flags=(), extra={}, cue=cue, source=name, paragraph=para.index,
+                     source_head=max(head, 0), cue_head=max(dash, 0), rule="dash_credit")
+        return True
+
+    def _continues(self, qi: int, q: Quote) -> bool:
+        """'"A," she said. "B."' (or '"B." "C."'): a quotation right after the reporting clause of the
+        previous one, or right after it, goes on with it (same cue and source, flagged "split_quote")."""
+        prev = self.by_quote.get(qi - 1)
+        pq = self.quotes[qi - 1] if qi > 0 else None
+        if prev is None or pq is None or prev.cue is None or pq.close is None or q.open is None:
+            return False
+        if pq.paragraphs[-1] != q.paragraphs[0]:
+            return False
+        between = self.text[pq.close + 1: q.open]
+        if between.strip(" \t,;:—–-"):  # not two quotations in a row: the cue must sit between them
+            if not pq.close < prev.cue.start < prev.cue.end <= q.open:
+                return False
+        elif "\n" in between:
+            return False
+        if any(c in between for c in "!?") or between.count(".") > 1 or len(between.split()) > CUE_WINDOW:
+            return False
+        if "split_quote" not in prev.flags:
+            prev.flags = prev.flags + ("split_quote",)
+        extra: dict[str, object] = {}
+        if len(q.pieces) > 1:
+            extra["pieces"] = [Span.of(self.text, x, y) for x, y in q.pieces]
+        self._direct(qi, flags=("split_quote",), extra=extra, cue=prev.cue, source=prev.source,
+                     paragraph=prev.paragraph, source_head=prev.source_head, cue_head=prev.cue_head,
+                     rule=prev.rule)
+        return True
+
     def _follows_quote(self, qi: int, q: Quote) -> bool:
         """...unless they go on from an attributed quotation in the same paragraph ('"...," he said. "Go."')."""
         if qi == 0 or (qi - 1) not in self.used:
@@ -438,6 +561,7 @@ class _Finder:
 def find_attributions(parsed: Parsed, settings: Settings) -> list[Attribution]:
     """Every direct, indirect and mixed statement in ``parsed``, in text order."""
     finder = _Finder(parsed, cue_lexicon(settings.language))
+    finder.label_pass()
     for view in finder.views.values():
         finder.cue_pass(view)
     finder.quote_pass()

@@ -58,7 +58,8 @@ def channel_patterns(language: str = "en") -> tuple[tuple[str, re.Pattern[str]],
 def _outlet_rx(language: str = "en") -> str:
     names = sorted(outlets(language), key=len, reverse=True)
     words = "|".join(re.escape(n) for n in names)
-    generic = r"(?:[A-Z][\w.&'-]*\s+){0,4}(?:[A-Z][\w.&']*-)?(?:" + "|".join(OUTLET_WORDS) + r")"
+    # (never the first word of a longer name: "the Daily Mail" is not "Daily")
+    generic = r"(?:[A-Z][\w.&'-]*\s+){0,4}(?:[A-Z][\w.&']*-)?(?:" + "|".join(OUTLET_WORDS) + r")(?!\s+[A-Z][a-z])"
     return r"(?:the\s+)?(?P<outlet>" + words + "|" + generic + r")(?![\w-])"
 
 

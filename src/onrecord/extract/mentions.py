@@ -284,7 +284,8 @@ def role_np(tokens: list[Token], roles: frozenset[str]) -> RoleNP | None:
                 and toks[i].text.lower() not in roles and toks[i].text.lower() not in ADJ_WORDS:
             i += 1
         acronym = any(re.fullmatch(r"[A-Z][A-Z-]*[A-Z]", t.text) for t in toks[:i])
-        if 0 < i and (acronym or all(not t.text[:1].isupper() for t in toks[i:h + 1])):
+        named = i > 1 or acronym or (i == 1 and toks[0].ent_type_ != "")  # not "Prime minister", "Team leader"
+        if 0 < i and named and (acronym or all(not t.text[:1].isupper() for t in toks[i:h + 1])):
             aff_idx = list(range(i))
     if aff_idx and aff_idx[-1] + 1 < h and tag(toks[aff_idx[-1] + 1]) == "POS":
         aff_idx.append(aff_idx[-1] + 1)
@@ -292,12 +293,22 @@ def role_np(tokens: list[Token], roles: frozenset[str]) -> RoleNP | None:
     keep = [t for i, t in enumerate(toks) if i not in aff_idx]
     # "vice president of operations at Norvik Shipping": the role ends before the last "at/of/for <ORG>"
     for k in range(h + 1, len(toks) - 1):
-        if affiliation is not None or toks[k].text.lower() not in ("of", "for", "at"):
+        if affiliation is not None or toks[k].text.lower() not in ("of", "for", "at", "from"):
             continue
         rest = [t for t in toks[k + 1:] if tag(t) != "DT"]
-        if rest and all(t.ent_type_ == "ORG" for t in rest) and rest[-1].i == toks[-1].i:
+        # the whole organisation name: "of Technology" in "University of Technology" is no cut
+        whole = bool(rest) and (rest[0].ent_iob_ == "B" or tag(toks[k + 1]) == "DT")
+        if whole and all(t.ent_type_ == "ORG" for t in rest) and rest[-1].i == toks[-1].i:
             affiliation = text_of(rest)
             keep = [t for t in toks[:k] if t not in [toks[i] for i in aff_idx]]
+    while keep and (tag(keep[-1]) in ("CC", "IN", "DT") or keep[-1].text in BOUNDARY):
+        keep = keep[:-1]  # "president and" left by a cut
+    while keep and (keep[0].text.lower() in ("including", "among") or keep[0].text in BOUNDARY):
+        keep = keep[1:]
+    if affiliation:
+        affiliation = re.sub(r"(?:'s|’s|')$", "", affiliation).strip()
+        if affiliation.count("(") > affiliation.count(")"):
+            affiliation = affiliation[: affiliation.rindex("(")].strip()
     role = re.sub(r"\s+", " ", text_of(keep) if contiguous(keep) else " ".join(t.text for t in keep)).strip()
     if not role:
         return None

@@ -9,7 +9,8 @@ open a quotation, so apostrophes (don't, '90s, rock 'n' roll) and single quotes 
 inside double ones cannot break the pairing. A quotation left open at the end of a
 paragraph continues when the next paragraph opens with a quote mark (news
 convention); otherwise it, and any closing mark with no opener, becomes a Quote flagged
-``unclosed_quote``. One pass over the marks: linear in the text.
+``unclosed_quote``. Two apostrophes in a row (``''``, some newspapers' double quote) count
+as a double mark when they sit at a word's edge. One pass over the marks: linear in the text.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ import re
 from dataclasses import dataclass
 
 _MARKS = re.compile("[\"“”„«»]")
+# two apostrophes used as a double quote: opening before a word, closing after one
+_TWIN_OPEN = re.compile(r"(?:(?<=[\s(\[—–-])|^)''(?=[\w$‘'.…\[(])")
+_TWIN_CLOSE = re.compile(r"(?<=[\w.,!?…)\]’'%])''(?=[\s)\].,;:!?—–-]|$)")
 _OPEN_BEFORE = set(" \t\n([{—–-/:")
 _CLOSE_AFTER = set(" \t\n)]}.,;:!?—–-/")
 
@@ -76,8 +80,28 @@ def _strip(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
+def _twin_marks(text: str) -> tuple[str, dict[int, str]]:
+    """``text`` with each ``''`` double mark written as one ``"`` plus a space (same offsets), and the
+    role of each such mark: an opening ``''`` becomes ``" `` (the mark at its first apostrophe), a
+    closing one `` "`` (the mark at its second)."""
+    if "''" not in text:
+        return text, {}
+    chars = list(text)
+    roles: dict[int, str] = {}
+    for m in _TWIN_OPEN.finditer(text):
+        chars[m.start()], chars[m.start() + 1] = '"', " "
+        roles[m.start()] = "open"
+    for m in _TWIN_CLOSE.finditer(text):
+        if m.start() in roles or m.start() - 1 in roles:
+            continue
+        chars[m.start()], chars[m.start() + 1] = " ", '"'
+        roles[m.start() + 1] = "close"
+    return "".join(chars), roles
+
+
 def find_quotes(text: str, bounds: list[tuple[int, int]]) -> list[Quote]:
     """Every quotation in ``text`` (paragraphs at ``bounds``), in text order."""
+    text, forced = _twin_marks(text)
     quotes: list[Quote] = []
     # a quotation still open at the end of the previous paragraph: (open mark, pieces, paragraphs)
     carry: tuple[int, list[tuple[int, int]], list[int]] | None = None
@@ -91,14 +115,14 @@ def find_quotes(text: str, bounds: list[tuple[int, int]]) -> list[Quote]:
         cont: tuple[int, list[tuple[int, int]], list[int]] | None = None
         k = 0
         if carry is not None:
-            if marks and marks[0][0] == 0 and _role(para, 0, marks[0][1], reversed_g, None) != "close":
+            if marks and marks[0][0] == 0 and (forced.get(pa) or _role(para, 0, marks[0][1], reversed_g, None)) != "close":
                 cont, open_at, open_ch, k = carry, 0, marks[0][1], 1
             else:
                 _unclosed(text, quotes, carry)
             carry = None
         last_close = 0
         for i, ch in marks[k:]:
-            role = _role(para, i, ch, reversed_g, open_ch)
+            role = forced.get(pa + i) or _role(para, i, ch, reversed_g, open_ch)
             if open_at is None:
                 if role == "close":
                     a, b = _strip(text, pa + last_close, pa + i)

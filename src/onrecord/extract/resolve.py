@@ -142,57 +142,105 @@ FIRST_PERSON = {"i", "we", "me", "us"}
 SECOND_PERSON = {"you"}
 
 
-def interview_labels(parsed: Parsed) -> dict[int, str]:
-    """Paragraph index -> who speaks it, in a transcript laid out as "((WN)) question" / "((Name)) answer".
+@dataclass
+class Transcript:
+    """Who speaks each paragraph of an interview laid out as "((WN)) question" / "((Name)) answer"."""
 
-    A label holds for the paragraphs after it until the next label. An article with fewer than two
-    labelled paragraphs, or without an interviewer label, is not a transcript (empty map).
+    speaker_of: dict[int, str] = field(default_factory=dict)  # paragraph index -> label
+    label_end: dict[int, int] = field(default_factory=dict)  # labelled paragraph -> article offset after the label
+    interviewers: frozenset[str] = frozenset()
+
+    def is_interviewer(self, label: str) -> bool:
+        return label in self.interviewers
+
+
+def interview_labels(parsed: Parsed) -> Transcript:
+    """The transcript layout of an article (empty when it has none).
+
+    A label holds for the paragraphs after it until the next label. The interviewer is "WN" (or
+    "Wikinews", "Q", "Interviewer") or a label all of whose paragraphs are questions ("((JS)) Why ...?").
+    Fewer than two labelled paragraphs, or no interviewer, is no transcript.
     """
     found: dict[int, str] = {}
+    ends: dict[int, int] = {}
+    asks: dict[str, bool] = {}
     for p in parsed.paragraphs:
-        m = INTERVIEW_LABEL.match(parsed.text[p.start:p.end])
+        body = parsed.text[p.start:p.end]
+        m = INTERVIEW_LABEL.match(body)
         if m:
-            found[p.index] = m.group(1).strip()
-    if len(found) < 2 or not any(v.lower() in INTERVIEWER_LABELS for v in found.values()):
-        return {}
+            label = m.group(1).strip()
+            found[p.index], ends[p.index] = label, p.start + m.end()
+            asks[label] = asks.get(label, True) and body.rstrip().endswith("?")
+    interviewers = frozenset(v for v in found.values() if v.lower() in INTERVIEWER_LABELS or asks.get(v))
+    if len(found) < 2 or not interviewers:
+        return Transcript()
     out: dict[int, str] = {}
     current: str | None = None
     for p in parsed.paragraphs:
         current = found.get(p.index, current)
         if current is not None:
             out[p.index] = current
-    return out
+    return Transcript(out, ends, interviewers)
+
+
+def initials_person(disc: Discourse, label: str) -> Speaker | None:
+    """The one person named in full whose initials ``label`` is ("NG" -> Natalia Gorski), else None."""
+    if not re.fullmatch(r"[A-Z]{2,3}", label):
+        return None
+    fits = {id(x): x for k, x in disc.persons.items() if len(k) > 1 and label in (
+        "".join(w[0] for w in k).upper(), (k[0][0] + k[-1][0]).upper())}
+    if len(fits) != 1:
+        return None
+    e = next(iter(fits.values()))
+    return Speaker(e.name, "person", None, e.role, e.affiliation)
+
+
+def _label_person(disc: Discourse, label: str) -> Speaker:
+    """The person an answer label names: the full name used in the article, also for initials ("NG")."""
+    by_initials = initials_person(disc, label)
+    if by_initials is not None:
+        return by_initials
+    e = disc.person(tuple(label.split()))
+    if e is None:
+        return Speaker(label, "person")
+    return Speaker(e.name, "person", None, e.role, e.affiliation)
 
 
 def _interview_speaker(disc: Discourse, a: Attribution, speaker: Speaker | None,
-                       labels: dict[int, str]) -> tuple[Speaker | None, str | None]:
-    """In a transcript answer, "I"/"we" (or no source at all) is the labelled interviewee.
+                       tr: Transcript) -> tuple[Speaker | None, str | None]:
+    """In a transcript answer, the label, "I"/"we" (or no source at all) is the labelled interviewee.
 
-    Returns the speaker and a flag: "interviewee", or "interviewer_question" for a "you" inside
-    the interviewer's question (the addressee, not someone on record).
+    Returns the speaker and a flag: "interviewee", or "interviewer_question" for the interviewer's
+    question itself or a "you" inside it (the addressee, not someone on record).
     """
     para = disc.parsed.paragraph_at((a.source or a.content).start)
-    label = labels.get(para.index) if para is not None else None
-    if label is None or (speaker is not None and speaker.name is not None):
+    label = tr.speaker_of.get(para.index) if para is not None else None
+    if label is None or para is None:
         return speaker, None
+    in_label = a.source is not None and a.source.start < tr.label_end.get(para.index, -1)
     word = a.source.text.lower() if a.source is not None else None
-    if label.lower() in INTERVIEWER_LABELS:
+    if tr.is_interviewer(label):
+        if in_label:
+            outlet = disc.parsed.article.outlet
+            return Speaker(outlet or label, "outlet" if outlet else "unknown", a.source), "interviewer_question"
         return speaker, "interviewer_question" if word in SECOND_PERSON else None
-    if word is not None and word not in FIRST_PERSON:
+    if not in_label and speaker is not None and speaker.name is not None:
         return speaker, None
-    e = disc.person(tuple(label.split()))
-    name = e.name if e is not None else label
-    role = e.role if e is not None else None
-    aff = e.affiliation if e is not None else None
-    return Speaker(name, "person", a.source, role, aff), "interviewee"
+    if not in_label and word is not None and word not in FIRST_PERSON:
+        return speaker, None
+    return dataclasses.replace(_label_person(disc, label), mention=a.source), "interviewee"
 
 
-def _start(disc: Discourse, a: Attribution, before: list[_Work], labels: dict[int, str] | None = None) -> _Work:
+def _start(disc: Discourse, a: Attribution, before: list[_Work], labels: Transcript | None = None) -> _Work:
     """The speaker and relay of one attribution (evidence comes later)."""
     speaker = disc.speaker(a.source, a.source_head)
     interview_flag = None
-    if labels:
+    if labels is not None and labels.speaker_of:
         speaker, interview_flag = _interview_speaker(disc, a, speaker, labels)
+    if speaker is not None and speaker.type == "unknown" and a.source is not None:
+        by_initials = initials_person(disc, a.source.text.strip())  # "NG: ..." in a question-and-answer layout
+        if by_initials is not None:
+            speaker = dataclasses.replace(by_initials, mention=a.source)
     via: str | None = None
     citing = a.extra.get("citing")
     if not isinstance(citing, Span) and speaker is not None and speaker.type in ("outlet", "organization"):

@@ -1,6 +1,7 @@
 """Who a source mention stands for: names, roles, pronouns, organisations, anonymous sources, documents.
 
-``Discourse(parsed, attributions, caption_docs)`` reads the whole article once and keeps:
+``Discourse(parsed, attributions, caption_docs)`` reads the whole article once (titles around names
+are read by ``titles.Titles``) and keeps:
 
 - the cast: every person named (full names, surnames mapped to them, roles and affiliations
   learned from pre-name titles, appositives and image captions, a gender when the text shows one),
@@ -22,9 +23,10 @@ from ..model import Span, Speaker, SpeakerType
 from .mentions import (
     BOUNDARY, DETERMINERS, ENTITY_AFFILIATION, GENDERED_HONORIFICS, GENDERED_ROLES, INDEFINITE,
     PREPOSITIONS, PRONOUNS, RoleNP, contiguous, document_nouns, first_name_gender, in_lexicon, is_plural,
-    is_verb, lexicon_sections, name_key, noun_key, org_nouns, outlet_name, premodifier, quote_ranges,
+    lexicon_sections, name_key, noun_key, org_nouns, outlet_name, premodifier, quote_ranges,
     role_np, role_nouns, sentences, strip_the, tag, text_of,
 )
+from .titles import Titles
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span as TokSpan, Token
@@ -86,7 +88,7 @@ class Mention:
 # ---------------------------------------------------------------- the article's discourse
 
 
-class Discourse:
+class Discourse(Titles):
     """The people, organisations and mentions of one article, with pronouns resolved."""
 
     WINDOW = 6  # sentences a pronoun looks back
@@ -193,22 +195,6 @@ class Discourse:
         for d in self.captions:
             yield None, d
 
-    def _split_titles(self, key: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """(the name, the title words before it) of a name the tagger ran together with its titles.
-
-        "Rovers DL Tomas Brandt" -> ("Tomas", "Brandt"), ("Rovers", "DL"): everything up to the last role noun
-        or position abbreviation (two to four capitals, cut only when a first and last name remain).
-        """
-        start = 0
-        while len(key) - start > 1 and key[start].lower() in self.roles:
-            start += 1
-        for j in range(len(key) - 2, start - 1, -1):
-            w = key[j]
-            if w.lower() in self.roles or (w.isalpha() and w.isupper() and 2 <= len(w) <= 4 and len(key) - j > 2):
-                start = j + 1
-                break
-        return key[start:], key[:start]
-
     def _person_key(self, ent: TokSpan) -> tuple[tuple[str, ...], str | None]:
         key, gender, _ = name_key(list(ent))
         key = self._split_titles(key)[0]
@@ -288,97 +274,6 @@ class Discourse:
         if cands:
             return cands[0]
         return self.persons.get(key)
-
-    def _roles_around(self, ent: TokSpan) -> list[RoleNP]:
-        """Titles next to a name: "Taliban spokesman X", "X, the U.S. envoy,", "U.S. envoy, X,"."""
-        doc = ent.doc
-        out: list[RoleNP] = []
-        # pre-name title: the words right before the name
-        i = ent.start - 1
-        pre: list[Token] = []
-        while i >= 0:
-            t = doc[i]
-            if t.ent_type_ == "PERSON" or t.text in BOUNDARY or tag(t) in ("DT", "PRP$", "WP") or t.is_space:
-                break
-            if is_verb(t) and tag(t) not in ("VBN", "VBG"):
-                break
-            if tag(t) == "IN" and t.text.lower() not in ("of", "for"):
-                break
-            pre.insert(0, t)
-            i -= 1
-        if pre:
-            np = role_np(pre, self.roles) or self._possessor_np(pre)
-            if np:
-                out.append(self._own_possessor(np, pre))
-        # "X of NASA", "X at the Sela Port Authority": the organisation right after the name
-        if ent.end + 1 < len(doc) and doc[ent.end].text.lower() in ("of", "at", "from") and tag(doc[ent.end]) == "IN":
-            j = ent.end + 1
-            while j < len(doc) and tag(doc[j]) == "DT":
-                j += 1
-            org = [doc[k] for k in range(j, len(doc)) if doc[k].ent_type_ == "ORG"
-                   and all(doc[x].ent_type_ == "ORG" for x in range(j, k + 1))]
-            if org:
-                out.append(RoleNP("", strip_the(text_of(org)), ""))
-        # appositive after: "X, the U.S. special envoy for peace in Afghanistan,"
-        if ent.end < len(doc) and doc[ent.end].text == ",":
-            after: list[Token] = []
-            j = ent.end + 1
-            while j < len(doc) and doc[j].text not in BOUNDARY and doc[j].text != "." and not (
-                    is_verb(doc[j]) and tag(doc[j]) not in ("VBN", "VBG")):
-                after.append(doc[j])
-                j += 1
-            if after and tag(after[0]) not in ("WP", "WDT") and (j >= len(doc) or doc[j].text in BOUNDARY
-                                                                 or doc[j].text == "."):
-                np = role_np(after, self.roles)
-                if np:
-                    out.append(dataclasses.replace(self._own_possessor(np, after), appositive=True))
-        # appositive before: "U.S. special envoy for peace in Afghanistan, X, talks ..."
-        closed = ent.end >= len(doc) or doc[ent.end].text in (",", ".")
-        if ent.start > 0 and doc[ent.start - 1].text == "," and closed:
-            before: list[Token] = []
-            k = ent.start - 2
-            while k >= 0 and doc[k].text not in BOUNDARY and not (
-                    is_verb(doc[k]) and tag(doc[k]) not in ("VBN", "VBG")):
-                before.insert(0, doc[k])
-                k -= 1
-            # the appositive is a noun phrase: cut it where a preposition follows a non-title word
-            np = role_np(before, self.roles)
-            if np:
-                out.append(dataclasses.replace(self._own_possessor(np, before), appositive=True))
-        return out
-
-    def _possessor_np(self, tokens: list[Token]) -> RoleNP | None:
-        """ "BBC's" before a name: the organisation the person belongs to, without a role."""
-        toks = [t for t in tokens if not t.is_space]
-        if len(toks) < 2 or tag(toks[-1]) != "POS" and toks[-1].text not in ("'s", "’s", "'", "’"):
-            return None
-        owner = toks[:-1]
-        if all(tag(t) in ("NNP", "NNPS") or t.ent_type_ in ENTITY_AFFILIATION for t in owner):
-            return RoleNP("", text_of(owner), "")
-        return None
-
-    def _own_possessor(self, np: RoleNP, tokens: list[Token]) -> RoleNP:
-        """ "the company's chief operating officer": the organisation named before stands for "the company"."""
-        m = re.match(r"^(?:the\s+)?(\w+)\s*(?:'s|’s)\s+(.+)$", np.role, re.I)
-        if m is None or m.group(1).lower() not in self.orgnouns:
-            return np
-        first = next((t for t in tokens if t.text.lower() == m.group(1).lower()), None)
-        org = self._org_before(first) if first is not None else None
-        return RoleNP(m.group(2), org or np.affiliation, np.head, np.appositive)
-
-    def _org_before(self, t: Token) -> str | None:
-        """The last organisation named before token ``t`` in the article (captions: None)."""
-        for p in self.parsed.paragraphs:
-            if p.doc is t.doc:
-                break
-        else:
-            return None
-        last: str | None = None
-        for q in self.parsed.paragraphs[: p.index + 1]:
-            for ent in q.doc.ents:
-                if ent.label_ == "ORG" and (q.index < p.index or ent.end <= t.i):
-                    last = strip_the(re.sub(r"(?:'s|’s)$", "", ent.text))
-        return last
 
     # ---- the mention stream
 
@@ -595,7 +490,8 @@ class Discourse:
                     continue
             elif e.type != "organization":
                 continue
-            score = -2.0 * dist + (4 if m.main else 2 if m.subject else -1 if m.obj else 0) + (source_bonus if m.speaker else 0)
+            score = -2.0 * dist + (4 if m.main else 2 if m.subject else -1 if m.obj else 0) + (
+                source_bonus if m.speaker else 0)
             if want in ("m", "f") and e.gender == want:
                 score += 6 if want == "f" else 3
             score -= 0.001 * idx if dist else -0.001 * idx  # earlier in an old sentence, later in this one
@@ -717,7 +613,7 @@ class Discourse:
         # "the source", "the official": an earlier anonymous source, unless the role belongs to a named person
         return self.by_role(RoleNP(head.text, None, in_lexicon(head, self.anon_nouns) or "")) is None
 
-    COLLECTIVE = frozenset({"police", "staff", "personnel", "crew", "public", "those", "others"})
+    COLLECTIVE = frozenset({"police", "staff", "personnel", "crew", "public", "team", "those", "others"})
 
     def _is_group(self, head: Token, tokens: list[Token]) -> bool:
         """A plural common noun with no proper noun at its head: "police", "researchers", "those in favour of X".
@@ -729,6 +625,9 @@ class Discourse:
             return True
         if not (tag(head) == "NNS" or low in self.COLLECTIVE) or head.text.isupper():
             return False
+        if head.text[:1].isupper() and not head.is_sent_start and low not in self.COLLECTIVE \
+                and not in_lexicon(head, self.anon_nouns):
+            return False  # "Fallows said": a capitalised word inside the sentence is a name
         if in_lexicon(head, self.documents) or head.ent_type_ in ("ORG", "PERSON", "GPE", "FAC", "WORK_OF_ART"):
             return False
         np = self._np_tokens(head)
@@ -766,7 +665,8 @@ class Discourse:
         if ent_toks:
             affiliation = text_of(ent_toks) if contiguous(ent_toks) else ent_toks[0].text
         elif head.doc.has_annotation("DEP"):
-            comp = [c for c in head.children if c.dep_ == "compound" and c.i < head.i and tag(c).startswith("NN")]
+            comp = [c for c in head.children if c.dep_ == "compound" and c.i < head.i and tag(c).startswith("NN")
+                    and (tag(c) in ("NNP", "NNPS") or in_lexicon(c, self.orgnouns))]
             if comp:
                 affiliation = comp[-1].text
         if affiliation is None:

@@ -488,8 +488,10 @@ def group(text: str, para: Paragraph, doc: Doc, labels: list[str], probs: list[f
 
 
 def _model_files() -> tuple[Path, Path, Path]:
+    """The shipped model, its cue list and its settings (files inside the installed package)."""
     base = resources.files("onrecord") / "models"
-    return tuple(Path(str(base / f"{MODEL_NAME}{ext}")) for ext in (".crfsuite", ".cues.txt", ".json"))  # type: ignore[return-value]
+    model, cues, meta = (Path(str(base / f"{MODEL_NAME}{ext}")) for ext in (".crfsuite", ".cues.txt", ".json"))
+    return model, cues, meta
 
 
 @lru_cache(maxsize=1)
