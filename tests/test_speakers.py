@@ -226,3 +226,18 @@ def test_role_np(phrase: str, expected: tuple | None) -> None:
 ])
 def test_quote_ranges(text: str, inside: list[str]) -> None:
     assert [text[a:b] for a, b in quote_ranges(text)] == inside
+
+
+@pytest.mark.parametrize(
+    "text, name, affiliation",
+    [
+        ("A Northern Front commander, speaking on condition of anonymity, said the group would not accept "
+         "foreign troops.", "a Northern Front commander", "Northern Front"),
+        ("A harbor pilot, who asked not to be named, said the channel was still mined.", "a harbor pilot", None),
+    ],
+)
+def test_any_unnamed_noun_source_marked_anonymous_is_anonymous(text, name, affiliation):
+    from onrecord import extract_text
+
+    (st,) = extract_text(text).statements
+    assert (st.speaker.type, st.speaker.name, st.speaker.affiliation) == ("anonymous", name, affiliation)

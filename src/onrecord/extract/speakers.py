@@ -597,9 +597,12 @@ class Discourse(Titles):
         return len(self.stream)
 
     def _is_anonymous(self, head: Token, tokens: list[Token], para: int) -> bool:
-        if not in_lexicon(head, self.anon_nouns):
-            return False
         if any(t.ent_type_ == "PERSON" for t in tokens):
+            return False
+        sent = head.sent.text.lower() if head.doc.has_annotation("SENT_START") else head.doc.text.lower()
+        if tag(head) in ("NN", "NNS") and any(mk in sent for mk in self.anon_markers):
+            return True  # "a rebel commander, speaking on condition of anonymity": any unnamed noun source
+        if not in_lexicon(head, self.anon_nouns):
             return False
         np = self._np_tokens(head)
         words = {t.text.lower() for t in np}
@@ -607,7 +610,6 @@ class Discourse(Titles):
             return True
         if is_plural(head) and not any(t.text.lower() in ("the", "these", "those") for t in np):
             return True
-        sent = head.sent.text.lower() if head.doc.has_annotation("SENT_START") else head.doc.text.lower()
         if any(mk in sent for mk in self.anon_markers):
             return True
         # "the source", "the official": an earlier anonymous source, unless the role belongs to a named person
