@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from onrecord import nlp as nlp_mod
@@ -58,6 +60,20 @@ def test_model_loads_offline() -> None:
     assert {"said", "told", "according"} <= tagger.cues
     assert tagger.temperature > 0
     assert load_tagger() is tagger
+
+
+def test_missing_model_says_how_to_rebuild(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from onrecord.errors import ModelNotFound
+    from onrecord.extract import tagger as tagger_mod
+
+    missing = (tmp_path / "tagger.crfsuite", tmp_path / "tagger.cues.txt", tmp_path / "tagger.json")
+    monkeypatch.setattr(tagger_mod, "_model_files", lambda: missing)
+    load_tagger.cache_clear()
+    try:
+        with pytest.raises(ModelNotFound, match="eval/train_tagger.py"):
+            load_tagger()
+    finally:
+        load_tagger.cache_clear()
 
 
 def _roles(parsed, labels):  # type: ignore[no-untyped-def]

@@ -195,7 +195,7 @@ def search(query: str, db: str, speaker: str | None, kind: str | None, channel: 
 
 
 @click.group(invoke_without_command=True)
-@_db_option(True)
+@_db_option(False)  # checked below: a subcommand may name its own --db
 @click.option("--name", default=None, help="Part of the speaker's name (case-insensitive).")
 @click.option("--type", "type_", default=None, help="Speaker type (person, organization, anonymous, ...).")
 @click.option("--limit", type=click.IntRange(1), default=None, help="At most this many rows.")
@@ -206,12 +206,28 @@ def speakers(ctx: click.Context, db: str, name: str | None, type_: str | None, l
     ctx.ensure_object(dict)["db"] = db
     if ctx.invoked_subcommand is not None:
         return
+    if not Path(db).is_file():
+        raise click.BadParameter(f"File {db!r} does not exist.", param_hint="'--db'")
     from ..store import Ledger
 
     with Ledger.open(db, readonly=True) as ledger:
         rows = ledger.speakers(name=name, type=type_, limit=limit)
+    if fmt == "table":
+        rows = [_speaker_row_for_people(r) for r in rows]
     _emit(rows, fmt, [("name", 30), ("type", 12), ("statements", 10), ("articles", 8), ("first", 10),
                       ("last", 10), ("roles", 30)])
+
+
+def _speaker_row_for_people(row: dict) -> dict:
+    """One shape for the table whether or not the cross-article pass ran (it adds dated roles, aliases)."""
+
+    def values(v: object) -> str:
+        if isinstance(v, list):
+            return ", ".join(str(x.get("value") if isinstance(x, dict) else x) for x in v)
+        return "" if v is None else str(v)
+
+    return {**row, "first": row.get("first") or row.get("first_seen"), "last": row.get("last") or row.get("last_seen"),
+            "roles": values(row.get("roles"))}
 
 
 @click.command()

@@ -270,9 +270,15 @@ class _Finder:
             prep = next((c for c in children if c.dep_ in ("prep", "prt") and c.lower_ in particle), None)
             if prep is not None and prep.i == verb.i + 1:
                 target = obj if prep.dep_ == "prt" else next((g for g in prep.children if g.dep_ == "pobj"), None)
-                if target is None or (lemma == "call" and prep.lower_ == "on"):
+                if target is None:
                     return None
-                return target.left_edge.i, target.right_edge.i, (verb.i, prep.i)
+                b = target.right_edge.i
+                if prep.lower_ == "on":  # "called on X to Y": X and what X is to do
+                    more = [c for c in children if c.i > b and c.dep_ in ("xcomp", "advcl", "ccomp")]
+                    if not more:
+                        return None
+                    b = max(c.right_edge.i for c in more)
+                return target.left_edge.i, b, (verb.i, prep.i)
             if lemma != "call":
                 return None
         if prt is not None:
