@@ -144,6 +144,9 @@ CASES = [
     ("The mayor ruled out a second referendum.", [(I, "a second referendum", "ruled out", "The mayor")]),
     ('Hale called the plan "a disaster for the town."',
      [(M, 'the plan "a disaster for the town."', "called", "Hale")]),
+    ("The bishop called on residents to stay calm during the storm.",
+     [(I, "residents to stay calm during the storm", "called on", "The bishop")]),
+    ("The senator called on Keller at home.", []),
     ("Ruiz called Keller on Sunday.", []),
     ("Ruiz called Keller, her lawyer, on Sunday.", []),
     # a belief needs its holder as subject

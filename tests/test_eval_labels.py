@@ -22,6 +22,8 @@ def _content(text: str, part: str) -> tuple[tuple[int, int], ...]:
         ('“This runs on and on to the end of the paragraph', "This runs on and on", "direct"),
         ("It’s ‘in their heads,’ Caddell said.", "in their heads", "direct"),
         ("The town’s plan, he said, will work.", "The town’s plan", "indirect"),
+        ("''We must not wait,'' he told me. Then he left.", "We must not wait", "direct"),
+        ("He said it wasn't over and they'd stay.", "it wasn't over and they'd stay", "indirect"),
     ],
 )
 def test_gold_kind(text, content, kind):

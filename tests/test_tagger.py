@@ -142,3 +142,15 @@ def test_attributions_offsets(nlp, text: str, kind: str, source: str, cue: str) 
     assert a.cue_head is not None and parsed.paragraphs[1].doc[a.cue_head].text == cue
     assert a.source_head is not None
     assert 0.0 < a.confidence <= 1.0
+
+
+def test_scaled_marginals_equal_the_log_space_ones():
+    import numpy
+
+    from onrecord.extract.tagger import _log_marginals, _scaled_marginals
+
+    rng = numpy.random.default_rng(7)
+    for size in (1, 2, 9, 40):
+        s = rng.normal(0, 4, (size, 7))
+        tr = rng.normal(0, 3, (7, 7))
+        numpy.testing.assert_allclose(_scaled_marginals(s, tr), _log_marginals(s, tr), atol=1e-9)

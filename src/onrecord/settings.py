@@ -23,6 +23,9 @@ class Settings:
     article_timeout_s: float = 120.0
     numpy_gemm: bool = True
     min_confidence: float = 0.0
+    tagger: bool = False
+    tagger_min_confidence: float = 0.5
+    tagger_scope: str = "parsed"
 
     @classmethod
     def load(cls, path: str | Path | None = None, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -44,6 +47,10 @@ class Settings:
         if unknown:
             raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}; known: {', '.join(known)}")
         return cls(**values)
+
+    def __post_init__(self) -> None:
+        if self.tagger_scope not in ("parsed", "uncovered"):
+            raise ConfigError(f"tagger_scope must be 'parsed' or 'uncovered', not {self.tagger_scope!r}")
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)

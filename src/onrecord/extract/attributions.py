@@ -52,8 +52,9 @@ _PAREN_LABEL = re.compile(r"\(\(([^()\n]{1,60})\)\)[ \t]*(?=\S)")
 _NOT_SPEAKERS = frozenset(
     "update updated note editor photo photos video watch read related source sources correction breaking "
     "exclusive live image credit caption warning spoiler disclaimer q a question answer subject date "
-    "time location where when what why how who tags topics see also".split())
-# a credit line after a quotation: '"..." ― Jane Roe.' (the name runs to the paragraph's end)
+    "time location where when what why how who tags topics see also the a an this that here there but and "
+    "so now first second third finally also still yet however meanwhile bottom".split())
+# a credit line after a quotation: '"..." ― Jane Roe.' (the name runs to the end of the line)
 _DASH_CREDIT = re.compile(r"[ \t]*([―—–]|--)[ \t]*([A-Z][\w.'’-]*(?:[ ][A-Z][\w.'’-]*){0,5})[ \t.]*(?=\n|\Z)")
 MIN_LABEL_WORDS = 3  # words after a speaker label, at least
 # dependents of a cue that are not part of its object content
@@ -122,7 +123,6 @@ class _Finder:
         self.views = {p.index: _View(p, by_para.get(p.index, [])) for p in parsed.paragraphs if p.parsed}
         # direct statements by cue token, to link the halves of a split quotation
         self.direct_by_cue: dict[tuple[int, int], Attribution] = {}
-        self.labelled: set[int] = set()  # paragraphs opening with a speaker label
         self.by_quote: dict[int, Attribution] = {}  # direct statements by quotation
 
     # -- pass 0: speaker labels ------------------------------------------------------------
@@ -157,7 +157,6 @@ class _Finder:
             self.out.append(Attribution(kind, content, cue, label, p.index, source_head=max(head, 0),
                                         cue_head=(head + 1 if cue is not None and head + 1 < len(doc) else None),
                                         confidence=LABEL_CONFIDENCE, rule="label"))
-            self.labelled.add(p.index)
 
     def _speaker_label(self, p: Paragraph, label: str) -> bool:
         """Whether the words before a paragraph's first colon name who speaks (not "Update", not a time)."""

@@ -89,6 +89,9 @@ class CueLexicon:
     infinitive_cues: frozenset[str] = frozenset()
     # forms in cue_ambiguous.txt ("states", "reports"): they trigger a parse only in a clause shape
     ambiguous: frozenset[str] = frozenset()
+    # forms of belief and stance cues: they trigger a parse only before a complement ("think that",
+    # "wants to", "praised the"), not as nouns or in set phrases ("the back", "known as")
+    weak_forms: frozenset[str] = frozenset()
 
     def verb_lemma(self, token: Token, *, quote_adjacent: bool = False) -> str | None:
         """The cue lemma of ``token`` when it is a verb form in the lexicon.
@@ -126,6 +129,8 @@ class CueLexicon:
                     return True
                 if low in self.ambiguous and _clause_shape(text, m.start(), m.end()):
                     return True
+                if low in self.weak_forms and _complement_shape(text, m.start(), m.end()):
+                    return True
                 continue
             if word[0].isupper() and low != "according":
                 j = m.start() - 1
@@ -145,6 +150,22 @@ _NOUN_MARKERS = frozenset(
     "the a an of in to for on with by from his her their its our my your this that these those".split())
 _PREV_WORD_RE = re.compile(r"([A-Za-z]+)[^A-Za-z]*$")
 _NEXT_WORD_RE = re.compile(r"\s+([A-Za-z]+)")
+
+
+# what can follow a belief or stance verb that governs a complement
+_COMPLEMENT_OPENERS = _CLAUSE_OPENERS | frozenset("to for out on him them us me you".split())
+
+
+def _complement_shape(text: str, start: int, end: int) -> bool:
+    """A belief or stance form followed by a clause, a to-infinitive, an object or a particle."""
+    nxt = _NEXT_WORD_RE.match(text, end)
+    if nxt is None:
+        return False
+    word = nxt.group(1)
+    if word.lower() not in _COMPLEMENT_OPENERS and not word[0].isupper():
+        return False
+    prev = _PREV_WORD_RE.search(text, max(0, start - 40), start)
+    return prev is None or prev.group(1).lower() not in _NOUN_MARKERS
 
 
 def _clause_shape(text: str, start: int, end: int) -> bool:
@@ -183,8 +204,9 @@ def cue_lexicon(language: str = "en") -> CueLexicon:
         for f in noun_forms(lemma):
             nouns.setdefault(f, lemma)
     ambiguous = set(read_lexicon(language, "cue_ambiguous.txt"))
-    triggers = (frozenset(verbs) | frozenset(nouns) | {"according"}) - ambiguous
-    return CueLexicon(verbs, quote_only, nouns, triggers, weak=frozenset(belief),
+    weak_forms = frozenset(f for f, lemma in verbs.items() if lemma in belief)
+    triggers = (frozenset(verbs) | frozenset(nouns) | {"according"}) - ambiguous - weak_forms
+    return CueLexicon(verbs, quote_only, nouns, triggers, weak=frozenset(belief), weak_forms=weak_forms,
                       object_cues=frozenset(read_lexicon(language, "cue_object.txt")),
                       infinitive_cues=frozenset(read_lexicon(language, "cue_infinitive.txt")),
                       ambiguous=frozenset(ambiguous))

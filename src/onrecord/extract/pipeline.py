@@ -10,7 +10,7 @@ from .. import nlp as nlp_mod
 from .parse import parse, parse_many
 from .attributions import find_attributions
 from .resolve import resolve
-from .types import Parsed
+from .types import Attribution, Parsed
 
 
 def extract_article(article: Article, settings: Settings | None = None) -> Record:
@@ -32,7 +32,25 @@ def extract_articles(articles: Iterable[Article], settings: Settings | None = No
 def _record(parsed: Parsed, settings: Settings) -> Record:
     problems: list[Problem] = []
     attributions = find_attributions(parsed, settings)
+    if settings.tagger:
+        attributions = add_tagged(parsed, attributions, settings)
     statements, more = resolve(parsed, attributions, settings)
     problems.extend(more)
     kept = tuple(s for s in statements if s.confidence >= settings.min_confidence)
     return Record(parsed.article, kept, tuple(problems))
+
+
+def add_tagged(parsed: Parsed, attributions: list[Attribution], settings: Settings) -> list[Attribution]:
+    """The rule-found attributions plus the tagger's confident ones whose content overlaps none of them."""
+    from .tagger import load_tagger
+
+    taken = [(a.content.start, a.content.end) for a in attributions]
+    covered = frozenset(a.paragraph for a in attributions) if settings.tagger_scope == "uncovered" else frozenset()
+    extra = [
+        t for t in load_tagger().attributions(parsed, only_parsed=True, skip=covered)
+        if t.confidence >= settings.tagger_min_confidence
+        and not any(t.content.start < b and a < t.content.end for a, b in taken)
+    ]
+    if not extra:
+        return attributions
+    return sorted([*attributions, *extra], key=lambda a: (a.content.start, a.content.end))

@@ -279,42 +279,80 @@ class Weights:
         self.trans = numpy.zeros((n, n))
         for a, b, w in _DUMP_LINE.findall(trans_text):
             self.trans[index[a], index[b]] = float(w)
-        self.state: dict[str, numpy.ndarray] = {}
+        self.rows: dict[str, int] = {}  # feature -> row of ``self.state``
+        cells: list[tuple[int, int, float]] = []
         for attr, lab, w in _DUMP_LINE.findall(states_text):
-            row = self.state.get(attr)
-            if row is None:
-                row = self.state[attr] = numpy.zeros(n)
-            row[index[lab]] = float(w)
+            row = self.rows.setdefault(attr, len(self.rows))
+            cells.append((row, index[lab], float(w)))
+        self.state = numpy.zeros((len(self.rows), n))
+        for row, col, w in cells:
+            self.state[row, col] = w
 
     def scores(self, feats: list[list[str]]) -> numpy.ndarray:
         """The state score of every label (columns) at every token (rows)."""
-        zero = numpy.zeros(len(self.labels))
-        get = self.state.get
-        return numpy.array([sum((get(a, zero) for a in f), zero) for f in feats])
+        get = self.rows.get
+        tokens: list[int] = []
+        rows: list[int] = []
+        for i, f in enumerate(feats):
+            for a in f:
+                r = get(a)
+                if r is not None:
+                    tokens.append(i)
+                    rows.append(r)
+        out = numpy.zeros((len(feats), len(self.labels)))
+        numpy.add.at(out, numpy.asarray(tokens, dtype=numpy.intp), self.state[numpy.asarray(rows, dtype=numpy.intp)])
+        return out
 
     def marginals(self, feats: list[list[str]], temperature: float) -> numpy.ndarray:
         """P(label | token) for each token (rows) and label (columns, in ``self.labels`` order)."""
         return self.marginals_of(self.scores(feats), temperature)
 
     def marginals_of(self, scores: numpy.ndarray, temperature: float) -> numpy.ndarray:
-        n = len(self.labels)
         s = scores / temperature
         tr = self.trans / temperature
-        size = len(s)
-        fwd = numpy.empty((size, n))
-        bwd = numpy.zeros((size, n))
-        fwd[0] = s[0]
-        for i in range(1, size):
-            m = fwd[i - 1][:, None] + tr
-            top = m.max(axis=0)
-            fwd[i] = top + numpy.log(numpy.exp(m - top).sum(axis=0)) + s[i]
-        for i in range(size - 2, -1, -1):
-            m = tr + (s[i + 1] + bwd[i + 1])[None, :]
-            top = m.max(axis=1)
-            bwd[i] = top + numpy.log(numpy.exp(m - top[:, None]).sum(axis=1))
-        tot = fwd + bwd
-        p = numpy.exp(tot - tot.max(axis=1, keepdims=True))
-        return p / p.sum(axis=1, keepdims=True)
+        with numpy.errstate(over="ignore", invalid="ignore"):
+            p = _scaled_marginals(s, tr)
+        if numpy.isfinite(p).all():
+            return p
+        return _log_marginals(s, tr)  # weights too large for the scaled form
+
+
+def _scaled_marginals(s: numpy.ndarray, tr: numpy.ndarray) -> numpy.ndarray:
+    """Forward-backward in probability space, renormalised at every step (fast; may overflow)."""
+    size, n = s.shape
+    e = numpy.exp(tr - tr.max())
+    es = numpy.exp(s - s.max(axis=1, keepdims=True))
+    fwd = numpy.empty((size, n))
+    bwd = numpy.empty((size, n))
+    fwd[0] = es[0] / es[0].sum()
+    for i in range(1, size):
+        v = (fwd[i - 1] @ e) * es[i]
+        fwd[i] = v / v.sum()
+    bwd[-1] = 1.0 / n
+    for i in range(size - 2, -1, -1):
+        v = e @ (es[i + 1] * bwd[i + 1])
+        bwd[i] = v / v.sum()
+    p = fwd * bwd
+    return p / p.sum(axis=1, keepdims=True)
+
+
+def _log_marginals(s: numpy.ndarray, tr: numpy.ndarray) -> numpy.ndarray:
+    """Forward-backward in log space (slower; never overflows)."""
+    size, n = s.shape
+    fwd = numpy.empty((size, n))
+    bwd = numpy.zeros((size, n))
+    fwd[0] = s[0]
+    for i in range(1, size):
+        m = fwd[i - 1][:, None] + tr
+        top = m.max(axis=0)
+        fwd[i] = top + numpy.log(numpy.exp(m - top).sum(axis=0)) + s[i]
+    for i in range(size - 2, -1, -1):
+        m = tr + (s[i + 1] + bwd[i + 1])[None, :]
+        top = m.max(axis=1)
+        bwd[i] = top + numpy.log(numpy.exp(m - top[:, None]).sum(axis=1))
+    tot = fwd + bwd
+    p = numpy.exp(tot - tot.max(axis=1, keepdims=True))
+    return p / p.sum(axis=1, keepdims=True)
 
 
 # ---------------------------------------------------------------- the tagger
@@ -376,14 +414,24 @@ class Tagger:
             return [], []
         feats = doc_features(doc, self.cues)
         labels = list(self._crf.tag(feats))
+        if all(lab == "O" for lab in labels):  # no span: nothing needs a probability
+            return labels, [1.0] * len(labels)
         marg = self.weights.marginals(feats, self.temperature)
         col = {lab: k for k, lab in enumerate(self.weights.labels)}
         return labels, [float(marg[i, col[lab]]) for i, lab in enumerate(labels)]
 
-    def attributions(self, parsed: Parsed) -> list[Attribution]:
-        """The tagged attributions of an article, one per content span."""
+    def attributions(self, parsed: Parsed, *, only_parsed: bool = False,
+                     skip: frozenset[int] = frozenset()) -> list[Attribution]:
+        """The tagged attributions of an article, one per content span.
+
+        ``only_parsed`` tags only the paragraphs the pipeline parsed (those with a reporting word), so
+        nothing is parsed twice; otherwise skipped paragraphs are parsed here first. Paragraphs whose
+        index is in ``skip`` are left out.
+        """
         out: list[Attribution] = []
         for para in parsed.paragraphs:
+            if (only_parsed and not para.parsed) or para.index in skip:
+                continue
             doc = self._parsed_doc(para)
             labels, probs = self.tag_with_confidence(doc)
             if len(labels) != len(para.doc):

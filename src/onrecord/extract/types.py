@@ -72,10 +72,12 @@ class Attribution:
     ``rule``: "syntactic" (a cue verb governing the content), "according_to", "nominal"
     ("X's claim that ..."), "quote_after" / "quote_before" (a cue next to a quotation's
     closing / opening mark), "floating" (a quotation alone in its sentence: source and
-    cue None, the speaker is the previous one).
+    cue None, the speaker is the previous one), "label" (a paragraph opening with a speaker
+    label, "NAME: ..." or "((Name)) ...": source the label), "dash_credit" ('"..." ― Name').
     ``flags``: "unclosed_quote" (lower confidence), "multi_paragraph", "split_quote"
     (one quotation split by its reporting clause gives two statements), "interrupted"
-    (the reporting clause sits inside the content), "denial" (cue "deny").
+    (the reporting clause sits inside the content), "denial" (cue "deny"), "belief" (a belief,
+    intention or stance cue: "believes", "wants", "praised"; lower confidence).
     ``extra`` (keys present only when the text has them; values are article Spans):
       "via_mention"  X in "Y quoted by X" (``source`` is Y)
       "citing"       Y in "X reported, citing Y" (``source`` is X, the relay)
