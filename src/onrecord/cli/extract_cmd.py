@@ -172,7 +172,8 @@ def render_table(result: Result, width: int = 100) -> str:
 
 def _statement_block(i: int, st: Statement, width: int) -> list[str]:
     sp = st.speaker
-    about = ", ".join(x for x in (sp.type, sp.role, sp.affiliation) if x)
+    issued = f"issued by {sp.issued_by}" if sp.issued_by else None
+    about = ", ".join(x for x in (sp.type, sp.role, sp.affiliation, issued) if x)
     who = f"{sp.name or '(unknown)'} ({about})"
     head = f"{i:>3}. {st.kind:<8} {who}"
     details = [f"{k}: {v}" for k, v in (("channel", st.channel), ("via", st.via), ("date", st.date),
