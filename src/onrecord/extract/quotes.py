@@ -115,7 +115,8 @@ def find_quotes(text: str, bounds: list[tuple[int, int]]) -> list[Quote]:
         cont: tuple[int, list[tuple[int, int]], list[int]] | None = None
         k = 0
         if carry is not None:
-            if marks and marks[0][0] == 0 and (forced.get(pa) or _role(para, 0, marks[0][1], reversed_g, None)) != "close":
+            first_role = forced.get(pa) or (_role(para, 0, marks[0][1], reversed_g, None) if marks else "")
+            if marks and marks[0][0] == 0 and first_role != "close":
                 cont, open_at, open_ch, k = carry, 0, marks[0][1], 1
             else:
                 _unclosed(text, quotes, carry)

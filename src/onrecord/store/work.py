@@ -6,41 +6,16 @@ Used by the local process pool and by the Ray path alike, so both give the same 
 from __future__ import annotations
 
 import logging
-import signal
-import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
+from ..limits import ArticleTimeout, time_limit
 from ..model import Article, ErrorRecord, Problem, RawInput, Result
 from ..settings import Settings
 
 log = logging.getLogger(__name__)
 
 _settings: Settings | None = None
-
-
-class _Timeout(BaseException):
-    """Raised by the alarm; a BaseException so the engine's ``except Exception`` does not swallow it."""
-
-
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Raise ``_Timeout`` after ``seconds`` of wall-clock time (main thread only; elsewhere no limit)."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def on_alarm(signum: int, frame: Any) -> None:
-        raise _Timeout()
-
-    old = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def init_worker(settings: Settings) -> None:
@@ -66,7 +41,7 @@ def extract_limited(article: Article, settings: Settings) -> Result:
     try:
         with time_limit(settings.article_timeout_s):
             return extract_one(article, settings)
-    except _Timeout:
+    except ArticleTimeout:
         return ErrorRecord(article.source, Problem(
             "timeout", f"extraction took over article_timeout_s={settings.article_timeout_s:g}"), stage="extract")
 
@@ -96,7 +71,7 @@ def read_file(path: str, format: str | None, settings: Settings, pick: Callable[
                     item = convert(item, settings)
         except StopIteration:
             return
-        except _Timeout:
+        except ArticleTimeout:
             yield ErrorRecord(path, Problem("timeout", f"reading took over article_timeout_s="
                                                        f"{settings.article_timeout_s:g}"), stage="read")
             return
@@ -115,7 +90,7 @@ def convert_limited(raw: RawInput, settings: Settings) -> Article | ErrorRecord:
     try:
         with time_limit(settings.article_timeout_s):
             return convert(raw, settings)
-    except _Timeout:
+    except ArticleTimeout:
         return ErrorRecord(raw.source, Problem("timeout", f"reading took over article_timeout_s="
                                                           f"{settings.article_timeout_s:g}"), stage="read")
 
