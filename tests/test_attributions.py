@@ -70,6 +70,11 @@ CASES = [
      [(D, "We tried everything", "said", "Ruiz"), (D, "But the river was faster than we were.", "said", "Ruiz")]),
     ('"Prices will rise," the analyst warned. "Buy now."',
      [(D, "Prices will rise", "warned", "the analyst"), (D, "Buy now.", "warned", "the analyst")]),
+    ('"We tried," Dr. Ruiz told the Ledger on Monday. "It is over now."',
+     [(D, "We tried", "told", "Dr. Ruiz"), (D, "It is over now.", "told", "Dr. Ruiz")]),
+    ('"It was a dump," said Kevin Barr, the state\'s lawyer. "It was destined to fail."',
+     [(D, "It was a dump", "said", "Kevin Barr, the state's lawyer"),
+      (D, "It was destined to fail.", "said", "Kevin Barr, the state's lawyer")]),
     # ...but not after a sentence of narration
     ('"We tried everything," Ruiz said. The water rose again at dawn. "It is over now."',
      [(D, "We tried everything", "said", "Ruiz"), (D, "It is over now.", None, None)]),

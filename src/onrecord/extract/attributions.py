@@ -1,17 +1,23 @@
 """Parsed -> [Attribution]: direct quotes, indirect and mixed speech (quotes.py, cues.py, sources.py).
 
-Three passes over each parsed paragraph, then one over the quotations left:
+A pass over the paragraphs' speaker labels, one over each parsed paragraph, then one
+over the quotations left:
 
+0. labels: a paragraph opening "NAME: ..." or "((Name)) ..." is the label's statement
+   (``credits.py``).
 1. cues: a reporting verb (``cue_verbs.txt``) governing a reported clause; the clause
    is the statement's content. A clause made only of a quotation gives a direct
    statement, a clause mixing quoted and unquoted words a mixed one, no quotation an
    indirect one. "according to X" and reporting nouns with a that-clause ("X's claim
-   that ...") work the same way.
+   that ...") work the same way. Belief and stance verbs (``cue_belief.txt``) also take a
+   to-infinitive or an object as content ("wants to run", "praised the plan") and give
+   statements flagged "belief" with a lower confidence.
 2. quotations the parse did not tie to a cue: a cue right after the closing mark
-   ('"...," X said') or right before the opening one ('X said: "..."'); else a
-   quotation that fills its own sentence(s) is a floating quote (source None: the
-   resolver gives it the previous speaker); anything else (scare quotes, titles) is
-   not a statement.
+   ('"...," X said') or right before the opening one ('X said: "..."'); a dash credit
+   ('"..." ― Name'); a quotation right after an attributed one's reporting clause takes
+   its cue and source ('"A," X said. "B."'); else a quotation that fills its own
+   sentence(s) is a floating quote (source None: the resolver gives it the previous
+   speaker); anything else (scare quotes, titles) is not a statement.
 
 Each quotation and each cue clause yields at most one statement; cue verbs inside a
 quotation or inside another statement's content are not cues. docs/statements.md
@@ -21,12 +27,13 @@ says what counts as a statement.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 from ..model import Kind, Span
 from ..settings import Settings
 from .cues import CueLexicon, cue_lexicon
+from .credits import dash_credit, speaker_labels
 from .quotes import Quote, find_quotes
 from .sources import mention_range, relays_of, subject_of
 from .types import Attribution, Paragraph, Parsed
@@ -45,18 +52,9 @@ WEAK_FACTOR = 0.75  # belief, intention and stance cues ("believes", "wants", "p
 # cues made of a verb and a particle: "called for X", "pointed to X", "ruled out X"
 _PARTICLE_CUES = {"call": ("for", "on"), "point": ("to",), "rule": ("out",)}
 LABEL_CONFIDENCE = 0.7
-# "PENCE: Well, ...", "Graham: Trump's rhetoric is destroying ...", "((Jane Roe)) We began ..."
-_COLON_LABEL = re.compile(r"([A-Z][\w.'’&-]*(?:[ ][A-Z(][\w.'’&()-]*){0,5}):[ \t]+(?=\S)")
-_PAREN_LABEL = re.compile(r"\(\(([^()\n]{1,60})\)\)[ \t]*(?=\S)")
-# labels before a colon that announce something other than a speaker
-_NOT_SPEAKERS = frozenset(
-    "update updated note editor photo photos video watch read related source sources correction breaking "
-    "exclusive live image credit caption warning spoiler disclaimer q a question answer subject date "
-    "time location where when what why how who tags topics see also the a an this that here there but and "
-    "so now first second third finally also still yet however meanwhile bottom".split())
-# a credit line after a quotation: '"..." ― Jane Roe.' (the name runs to the end of the line)
-_DASH_CREDIT = re.compile(r"[ \t]*([―—–]|--)[ \t]*([A-Z][\w.'’-]*(?:[ ][A-Z][\w.'’-]*){0,5})[ \t.]*(?=\n|\Z)")
-MIN_LABEL_WORDS = 3  # words after a speaker label, at least
+MAX_CLAUSE_WORDS = 40  # words between a quotation and the next one it goes on with, at most
+_SENTENCE_BREAK = re.compile(r"[.!?][\"”’']?\s+(?=[A-Z\"“'])")
+_ABBREVIATIONS = frozenset("Mr Mrs Ms Dr St Jr Sr Gov Sen Rep Gen Lt Col Sgt Prof Rev Capt Adm Maj No Inc Co Corp".split())
 # dependents of a cue that are not part of its object content
 _NOT_CONTENT = frozenset({"cc", "conj", "punct", "parataxis", "advcl", "npadvmod"})
 # subjects that hold no belief: "it shows", "that suggests"
@@ -128,48 +126,20 @@ class _Finder:
     # -- pass 0: speaker labels ------------------------------------------------------------
     def label_pass(self) -> None:
         """A paragraph opening with a speaker label ("NAME: ...", "((Name)) ...") is that speaker's statement."""
-        paren = [p for p in self.parsed.paragraphs if _PAREN_LABEL.match(self.text, p.start, p.end)]
-        for p in self.parsed.paragraphs:
-            m = _PAREN_LABEL.match(self.text, p.start, p.end) if len(paren) >= 2 else None
-            if m is None:
-                m = _COLON_LABEL.match(self.text, p.start, p.end)
-                if m is None or not self._speaker_label(p, m.group(1)):
-                    continue
-            a, b = m.end(), p.end
-            while b > a and self.text[b - 1].isspace():
-                b -= 1
-            if len(self.text[a:b].split()) < MIN_LABEL_WORDS:
-                continue
+        for c in speaker_labels(self.parsed):
+            a, b = c.start, c.end
             qs = [qi for qi, q in enumerate(self.quotes) if q.start < b and q.end > a and qi not in self.used]
             quoted = sum(min(q.end, b) - max(q.start, a) for q in (self.quotes[qi] for qi in qs))
             kind: Kind = "direct" if qs and quoted >= 0.9 * (b - a - 2) else "mixed" if qs else "indirect"
-            if m.re is _PAREN_LABEL or m.group(1).isupper():
-                kind = "direct"  # a transcript: the answer is the label's own words
+            if c.transcript:
+                kind = "direct"  # the answer is the label's own words
             if kind == "direct" and len(qs) == 1:
                 content = _quote_span(self.text, self.quotes[qs[0]])
             else:
                 content = Span.of(self.text, a, b)
             self.used.update(qs)
-            label = Span.of(self.text, m.start(1), m.end(1))
-            cue = Span.of(self.text, m.end(1), m.end(1) + 1) if self.text[m.end(1)] == ":" else None
-            doc = p.doc
-            head = bisect_right([t.idx for t in doc], m.end(1) - 1 - p.start) - 1
-            self.out.append(Attribution(kind, content, cue, label, p.index, source_head=max(head, 0),
-                                        cue_head=(head + 1 if cue is not None and head + 1 < len(doc) else None),
-                                        confidence=LABEL_CONFIDENCE, rule="label"))
-
-    def _speaker_label(self, p: Paragraph, label: str) -> bool:
-        """Whether the words before a paragraph's first colon name who speaks (not "Update", not a time)."""
-        words = label.replace("(", " ").replace(")", " ").split()
-        if not words or words[0].lower().strip(".'’") in _NOT_SPEAKERS or any(w[0].isdigit() for w in words):
-            return False
-        end = p.start + len(label)
-        ents = [e for e in p.doc.ents if p.start + e.start_char < end]
-        if any(e.label_ in ("DATE", "TIME", "CARDINAL", "MONEY", "PERCENT") for e in ents):
-            return False
-        return label.isupper() or any(e.label_ in ("PERSON", "ORG", "NORP", "GPE") for e in ents) \
-            or all(t.pos_ in ("PROPN", "NOUN", "PUNCT", "") or t.tag_ in ("NNP", "NNPS", "NN", "NNS")
-                   for t in p.doc if p.start + t.idx < end)
+            self.out.append(Attribution(kind, content, c.cue, c.source, c.paragraph, source_head=c.source_head,
+                                        cue_head=c.cue_head, confidence=LABEL_CONFIDENCE, rule="label"))
 
     # -- pass 1: cues ---------------------------------------------------------------------
     def cue_pass(self, view: _View) -> None:
@@ -484,25 +454,14 @@ class _Finder:
         return True
 
     def _dash_credit(self, qi: int, q: Quote) -> bool:
-        """'"..." ― Jane Roe' at the end of a paragraph: a quotation credited to a name after a dash."""
+        """'"..." ― Jane Roe' at the end of a line: a quotation credited to a name after a dash."""
         if q.close is None:
             return False
-        para = self.parsed.paragraphs[q.paragraphs[-1]]
-        m = _DASH_CREDIT.match(self.text, q.close + 1, para.end)
-        if m is None:
+        c = dash_credit(self.parsed, self.parsed.paragraphs[q.paragraphs[-1]], q.close + 1)
+        if c is None:
             return False
-        end = m.end(2)
-        last = self.text[m.start(2):end].split()[-1]
-        if last.endswith(".") and len(last) > 3 and last not in ("Jr.", "Sr."):
-            end -= 1  # the sentence's full stop, not an initial
-        name = Span.of(self.text, m.start(2), end)
-        cue = Span.of(self.text, m.start(1), m.end(1))
-        doc = para.doc
-        starts = [t.idx for t in doc]
-        head = bisect_right(starts, end - 1 - para.start) - 1
-        dash = bisect_right(starts, m.start(1) - para.start) - 1
-        self._direct(qi, flags=(), extra={}, cue=cue, source=name, paragraph=para.index,
-                     source_head=max(head, 0), cue_head=max(dash, 0), rule="dash_credit")
+        self._direct(qi, flags=(), extra={}, cue=c.cue, source=c.source, paragraph=c.paragraph,
+                     source_head=c.source_head, cue_head=c.cue_head, rule="dash_credit")
         return True
 
     def _continues(self, qi: int, q: Quote) -> bool:
@@ -518,9 +477,14 @@ class _Finder:
         if between.strip(" \t,;:—–-"):  # not two quotations in a row: the cue must sit between them
             if not pq.close < prev.cue.start < prev.cue.end <= q.open:
                 return False
+            # what follows the cue (" on Monday. ", ", a lawyer who ... cases. ") must end its sentence
+            between = self.text[prev.cue.end: q.open]
+            if any(m.end() < len(between) and not _abbreviation(between, m.start())
+                   for m in _SENTENCE_BREAK.finditer(between)):
+                return False
         elif "\n" in between:
             return False
-        if any(c in between for c in "!?") or between.count(".") > 1 or len(between.split()) > CUE_WINDOW:
+        if any(c in between for c in "!?\n") or len(between.split()) > MAX_CLAUSE_WORDS:
             return False
         if "split_quote" not in prev.flags:
             prev.flags = prev.flags + ("split_quote",)
@@ -579,6 +543,12 @@ def _depth(t: Token) -> int:
         t = t.head
         d += 1
     return d
+
+
+def _abbreviation(text: str, dot: int) -> bool:
+    """Whether the full stop at ``text[dot]`` ends an abbreviation or an initial ("Mr.", "J.")."""
+    word = text[:dot].rsplit(None, 1)[-1] if text[:dot].split() else ""
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isupper())
 
 
 def _negated(verb: Token) -> bool:
