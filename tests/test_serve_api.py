@@ -477,3 +477,25 @@ def test_empty_ledger(tmp_path: Path, path: str, needle: str) -> None:
         r = c.get(path)
     assert r.status_code == 200
     assert needle in r.text
+
+
+def test_repeated_searches_come_from_the_cache_until_the_ledger_changes(tmp_path: Path) -> None:
+    from onrecord.serve.db import ResultCache
+
+    generation = [1]
+    calls: list[str] = []
+    cache = ResultCache(lambda: generation[0], size=2)
+
+    def compute(key: str):
+        return lambda: calls.append(key) or {"answer": key}
+
+    assert cache.get("a", compute("a")) == {"answer": "a"}
+    assert cache.get("a", compute("a")) == {"answer": "a"}
+    assert calls == ["a"]
+    cache.get("b", compute("b"))
+    cache.get("c", compute("c"))  # size 2: "a" is the least recently used and goes
+    cache.get("a", compute("a"))
+    assert calls == ["a", "b", "c", "a"]
+    generation[0] = 2  # the ledger changed: everything is computed again
+    cache.get("a", compute("a"))
+    assert calls == ["a", "b", "c", "a", "a"]

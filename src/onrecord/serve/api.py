@@ -8,9 +8,10 @@ from typing import Annotated, Any, Literal, TypeVar
 
 import anyio
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
 from . import queries, schemas
+from .db import ResultCache
 
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
@@ -81,10 +82,26 @@ async def search(
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     sort: Sort = "date",
-) -> dict:
+) -> Response:
     """Statements matching a full-text query and filters, newest first, with the total and facet counts."""
-    return await ledger_call(request, queries.search_statements, f, page=page, limit=limit, sort=sort,
-                             cap=request.app.state.count_cap)
+    body = await ledger_call(request, cached_search_json, f, page, limit, sort, request.app.state.count_cap,
+                             request.app.state.pool.cache)
+    return Response(body, media_type="application/json")  # already shaped by the response model, once
+
+
+def cached_search_json(conn: sqlite3.Connection, f: queries.Filters, page: int, limit: int, sort: str, cap: int,
+                       cache: ResultCache) -> bytes:
+    """The search's JSON body as the response model shapes it, computed once per search and ledger state."""
+    return cache.get(("search-json", f, page, limit, sort, cap),
+                     lambda: schemas.SearchResult.model_validate(
+                         cached_search(conn, f, page, limit, sort, cap, cache)).model_dump_json().encode())
+
+
+def cached_search(conn: sqlite3.Connection, f: queries.Filters, page: int, limit: int, sort: str, cap: int,
+                  cache: ResultCache) -> dict:
+    """``queries.search_statements``, answered from the cache when the same search was made on this ledger."""
+    return cache.get(("search", f, page, limit, sort, cap),
+                     lambda: queries.search_statements(conn, f, page=page, limit=limit, sort=sort, cap=cap))
 
 
 @router.get("/statements/{statement_id}", response_model=schemas.Statement, responses=NOT_FOUND)

@@ -6,14 +6,18 @@ import logging
 import os
 import queue
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from ..errors import ConfigError
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 REQUIRED_TABLES = ("articles", "statements", "speakers", "statements_fts", "articles_fts")
 
@@ -29,11 +33,44 @@ def connect_ro(path: str | Path) -> sqlite3.Connection:
     return conn
 
 
+class ResultCache:
+    """Answers to repeated queries, kept while the ledger file stays the same (least recently used first out).
+
+    A popular search ("ceasefire") is answered once per change of the ledger, not once per request. Values
+    are shared between requests: callers must not change them.
+    """
+
+    def __init__(self, generation: Callable[[], Hashable], size: int = 4096) -> None:
+        self._generation = generation
+        self._size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._seen: Hashable = None
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        gen = self._generation()
+        with self._lock:
+            if gen != self._seen:
+                self._items.clear()
+                self._seen = gen
+            elif key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = compute()  # outside the lock: two first requests may both compute, which is harmless
+        with self._lock:
+            if gen == self._seen:
+                self._items[key] = value
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
+        return value
+
+
 class ReadOnlyPool:
     """Up to ``size`` read-only connections to one ledger, handed out one per request."""
 
     def __init__(self, path: str | Path, size: int = 8) -> None:
         self.path = Path(path)
+        self.cache = ResultCache(self.generation)
         if not self.path.is_file():
             raise ConfigError(f"no ledger at {self.path}: build one with `onrecord ingest PATH --db {self.path}`")
         self._free: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()

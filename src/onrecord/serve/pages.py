@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from .. import __version__
 from . import queries
-from .api import until_bound
+from .api import cached_search, until_bound
 from .highlight import highlight, marks_for
 
 router = APIRouter(include_in_schema=False)
@@ -92,9 +92,9 @@ def search_page(request: Request) -> HTMLResponse:
                             channel=params.get("channel"), outlet=params.get("outlet"), since=params.get("since"),
                             until=until_bound(params.get("until")))
         try:
-            with request.app.state.pool.connection() as conn:
-                result = queries.search_statements(conn, f, page=page, limit=limit, sort=sort,
-                                                   cap=request.app.state.count_cap)
+            pool = request.app.state.pool
+            with pool.connection() as conn:
+                result = cached_search(conn, f, page, limit, sort, request.app.state.count_cap, pool.cache)
         except queries.QueryError as e:
             error = str(e)
     if error is not None:
