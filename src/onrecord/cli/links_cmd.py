@@ -79,6 +79,7 @@ def story(query: str, db: str, fmt: str, width: int) -> None:
     click.echo(f"story {found['id']}: {found['title'] or '(untitled)'}")
     click.echo(f"{found['n_articles']} article(s), {found['first_date'] or '?'} .. {found['last_date'] or '?'};"
                f" terms: {', '.join(found['terms'])}")
+    rows, copies = _once_per_wire_story(rows)
     by_speaker: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         by_speaker.setdefault(row["speaker"] or "(unknown speaker)", []).append(row)
@@ -89,7 +90,27 @@ def story(query: str, db: str, fmt: str, width: int) -> None:
             content = " ".join(row["content"].split())
             if len(content) > width:
                 content = content[: width - 1] + "\u2026"
-            click.echo(f"  {row['date'] or '????-??-??'}  {mark}{content}")
+            n = copies.get(row["article_id"], 0)
+            also = f"  (+{n} wire cop{'y' if n == 1 else 'ies'})" if n else ""
+            click.echo(f"  {row['date'] or '????-??-??'}  {mark}{content}{also}")
+
+
+def _once_per_wire_story(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[int, int]]:
+    """Statements of the first article of each near-duplicate cluster only, and how many copies each stands for."""
+    first: dict[int, int] = {}  # cluster -> the article kept
+    copies: dict[int, set[int]] = {}
+    kept = []
+    for row in rows:
+        cluster = row.get("duplicate_of")
+        if cluster is None:
+            kept.append(row)
+            continue
+        keep = first.setdefault(cluster, row["article_id"])
+        if row["article_id"] == keep:
+            kept.append(row)
+        else:
+            copies.setdefault(keep, set()).add(row["article_id"])
+    return kept, {a: len(c) for a, c in copies.items()}
 
 
 @click.command("merge")
