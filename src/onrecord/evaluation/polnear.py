@@ -231,9 +231,7 @@ def format_table(evals: Sequence[Evaluation], breakdowns: bool = True) -> str:
     lines.append(head)
     lines.append("-" * len(head))
     for ev in evals:
-        rows: list[tuple[str, Tally]] = [(f"{r} {m}", ev.roles[r][m]) for r in ROLES for m in MODES]
-        rows.append(("attribution", ev.attribution))
-        for name, t in rows:
+        for name, t in _figure_rows(ev):
             c = t.total
             lines.append(f"{ev.system:<10} {name:<18} {_pct(c.precision)} {_pct(c.recall)} {_pct(c.f1)} "
                          f"{c.n_gold:>6} {c.n_pred:>6}")
@@ -262,13 +260,18 @@ def format_table(evals: Sequence[Evaluation], breakdowns: bool = True) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _figure_rows(ev: Evaluation) -> list[tuple[str, Tally]]:
+    """The headline figures of one system, in report order: each role and mode, then the attribution level."""
+    rows: list[tuple[str, Tally]] = [(f"{r} {m}", ev.roles[r][m]) for r in ROLES for m in MODES]
+    rows.append(("attribution", ev.attribution))
+    return rows
+
+
 def format_markdown(evals: Sequence[Evaluation]) -> str:
     """The same figures as Markdown tables (the ones in docs/accuracy.md)."""
     out = ["| system | figure | P | R | F1 | gold | predicted |", "|---|---|---|---|---|---|---|"]
     for ev in evals:
-        rows: list[tuple[str, Tally]] = [(f"{r} {m}", ev.roles[r][m]) for r in ROLES for m in MODES]
-        rows.append(("attribution", ev.attribution))
-        for name, t in rows:
+        for name, t in _figure_rows(ev):
             c = t.total
             out.append(f"| {ev.system} | {name} | {_pct(c.precision).strip()} | {_pct(c.recall).strip()} | "
                        f"{_pct(c.f1).strip()} | {c.n_gold} | {c.n_pred} |")
