@@ -2,8 +2,10 @@
 
 Only paragraphs that can carry a cued attribution (a cue word, "according"; see
 ``CueLexicon.may_attribute``) get the full analysis: tags, coarse POS and the dependency
-parse (``Paragraph.parsed``). The others get tokens, named entities and rule-based
-sentence boundaries only, which is what speaker resolution needs from them. The
+parse (``Paragraph.parsed``). The others get tokens, rule-based sentence boundaries
+and names (``names.label_names``: the entity recognizer's names from the parsed paragraphs
+wherever they recur, and person names by their form), which is what speaker resolution
+needs from them. The
 lemmatizer never runs: cue matching works on surface forms (``cues.py``); pass
 ``full=True`` for spaCy's whole pipeline.
 Paragraph offsets are exact: ``article.text[p.start:p.end] == p.doc.text``.
@@ -20,6 +22,7 @@ import numpy
 
 from ..model import Article
 from .cues import cue_lexicon
+from .names import label_names
 from .types import Paragraph, Parsed
 
 if TYPE_CHECKING:
@@ -29,7 +32,7 @@ if TYPE_CHECKING:
 _PARA_BREAK = re.compile(r"\n\s*\n")
 # what the parsed paragraphs skip, and what the others skip on top of that
 _SKIP_ALWAYS = ("lemmatizer", "attribute_ruler", "senter")
-_SKIP_UNPARSED = ("tok2vec", "tagger", "parser", "morphologizer")
+_SKIP_UNPARSED = ("tok2vec", "tagger", "parser", "morphologizer", "ner")  # names: names.label_names
 BATCH_SIZE = 64
 BATCH_CHARS = 200_000  # parse_many: characters of text per batch of articles
 
@@ -67,7 +70,8 @@ def parse(article: Article, nlp: Language | None = None, *, language: str = "en"
     else:
         lexicon = cue_lexicon(language)
         flags = [lexicon.may_attribute(t) for t in texts]
-        docs = _run(nlp, texts, flags)
+        docs, unread = _run(nlp, texts, flags)
+        label_names(docs, unread, language)
     paragraphs = [Paragraph(i, a, b, doc, flag) for i, ((a, b), doc, flag) in enumerate(zip(bounds, docs, flags))]
     return Parsed(article, paragraphs)
 
@@ -89,10 +93,13 @@ def parse_many(articles: Iterable[Article], nlp: Language | None = None, *, lang
     def flush() -> Iterator[Parsed]:
         texts = [a.text[x:y] for a, bounds in pending for x, y in bounds]
         flags = [lexicon.may_attribute(t) for t in texts]
-        docs = iter(_run(nlp, texts, flags))
-        flag_it = iter(flags)
+        all_docs, all_unread = _run(nlp, texts, flags)
+        docs, unread_it, flag_it = iter(all_docs), iter(all_unread), iter(flags)
         for article, bounds in pending:
-            paragraphs = [Paragraph(i, x, y, next(docs), next(flag_it)) for i, (x, y) in enumerate(bounds)]
+            own = [next(docs) for _ in bounds]
+            own_flags = [next(flag_it) for _ in bounds]
+            label_names(own, [next(unread_it) for _ in bounds], language)
+            paragraphs = [Paragraph(i, x, y, doc, flag) for i, ((x, y), doc, flag) in enumerate(zip(bounds, own, own_flags))]
             yield Parsed(article, paragraphs)
 
     for article in articles:
@@ -106,8 +113,12 @@ def parse_many(articles: Iterable[Article], nlp: Language | None = None, *, lang
         yield from flush()
 
 
-def _run(nlp: Language, texts: list[str], flags: list[bool]) -> list[Doc]:
-    """Parsed docs for flagged texts, tokens + entities + sentences for the rest, in input order."""
+def _run(nlp: Language, texts: list[str], flags: list[bool]) -> tuple[list[Doc], list[list[tuple[int, int]]]]:
+    """Docs for ``texts`` in input order, and for each the token ranges the entity recognizer did not read.
+
+    Flagged texts are tagged, parsed and run through the entity recognizer; the others get
+    tokens and rule-based sentences only (their names come from ``names.label_names``).
+    """
     names = set(nlp.pipe_names)
     skip_parsed = [n for n in _SKIP_ALWAYS if n in names]
     skip_other = skip_parsed + [n for n in _SKIP_UNPARSED if n in names]
@@ -118,15 +129,18 @@ def _run(nlp: Language, texts: list[str], flags: list[bool]) -> list[Doc]:
     pos_of = _tag_to_pos(nlp) if "attribute_ruler" in names else None
     sentencizer = _sentencizer()
     out: list[Doc] = []
+    unread: list[list[tuple[int, int]]] = []
     for f in flags:
         if f:
             doc = next(parsed_docs)
             if pos_of is not None:
                 _set_pos(doc, pos_of)
+            unread.append([])
         else:
             doc = sentencizer(next(other_docs))
+            unread.append([(0, len(doc))])
         out.append(doc)
-    return out
+    return out, unread
 
 
 @lru_cache(maxsize=4)

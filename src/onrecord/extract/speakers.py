@@ -14,6 +14,7 @@ are read by ``titles.Titles``) and keeps:
 
 from __future__ import annotations
 
+from bisect import bisect_right
 import dataclasses
 import re
 from dataclasses import dataclass, field
@@ -88,6 +89,9 @@ class Mention:
 # ---------------------------------------------------------------- the article's discourse
 
 
+STREAM_PRONOUNS = frozenset({"he", "she", "they", "it", "him", "her", "them"})
+
+
 class Discourse(Titles):
     """The people, organisations and mentions of one article, with pronouns resolved."""
 
@@ -113,6 +117,7 @@ class Discourse(Titles):
         self.stream: list[Mention] = []
         self.at: dict[tuple[int, int], Mention] = {}
         self.quotes = [quote_ranges(p.doc.text) for p in parsed.paragraphs]
+        self._ends: dict[int, list[int]] = {}
         self.sent_index: list[dict[int, int]] = []
         self.sent_spans: list[tuple[int, TokSpan]] = []
         for p in parsed.paragraphs:
@@ -120,8 +125,8 @@ class Discourse(Titles):
             for s in sentences(p.doc):
                 g = len(self.sent_spans)
                 self.sent_spans.append((p.index, s))
-                for t in s:
-                    index[t.i] = g
+                for i in range(s.start, s.end):
+                    index[i] = g
             self.sent_index.append(index)
         self.source_heads = {(a.paragraph, h) for a in attributions
                              for h in [a.source_head if a.source_head is not None else self._head_of(a.source)]
@@ -146,7 +151,24 @@ class Discourse(Titles):
         if p is None:
             return []
         a, b = span.start - p.start, span.end - p.start
-        return [t for t in p.doc if t.idx < b and t.idx + len(t.text) > a]
+        doc = p.doc
+        # the first token ending after a, then every token starting before b
+        lo = bisect_right(self._token_ends(p.index), a)
+        out = []
+        for i in range(lo, len(doc)):
+            t = doc[i]
+            if t.idx >= b:
+                break
+            out.append(t)
+        return out
+
+    def _token_ends(self, para: int) -> list[int]:
+        """End offset of each token of paragraph ``para`` (non-decreasing), cached."""
+        ends = self._ends.get(para)
+        if ends is None:
+            doc = self.parsed.paragraphs[para].doc
+            ends = self._ends[para] = [t.idx + len(t.text) for t in doc]
+        return ends
 
     @staticmethod
     def np_head(tokens: list[Token]) -> Token:
@@ -293,21 +315,24 @@ class Discourse(Titles):
             for t in sent:
                 if t.i in taken:
                     continue
-                low = t.text.lower()
-                if tag(t) == "PRP" and low in ("he", "she", "they", "it", "him", "her", "them"):
+                text, fine = t.text, t.tag_
+                tg = fine or tag(t)
+                if tg == "PRP" and text.lower() in STREAM_PRONOUNS:
                     items.append((t.i, "pronoun", t))
-                elif (tag(t) in ("NNP", "NNPS") or (not t.tag_ and t.text[:1].isupper())) \
-                        and self.candidates_for(t.text):
-                    items.append((t.i, "person", (sent.doc[t.i:t.i + 1], (t.text,))))
-                elif tag(t).startswith("NN") or (not t.tag_ and t.is_alpha):
-                    definite = self._definite(t)
-                    if definite and not is_plural(t) and in_lexicon(t, self.roles) and not self._names_a_person(t):
+                elif (tg in ("NNP", "NNPS") or (not fine and text[:1].isupper())) and self.candidates_for(text):
+                    items.append((t.i, "person", (sent.doc[t.i:t.i + 1], (text,))))
+                elif tg.startswith("NN") or (not fine and t.is_alpha):
+                    plural = is_plural(t)
+                    # the lexicons first: whether the noun is definite is asked only of role and
+                    # organisation nouns
+                    if not plural and in_lexicon(t, self.roles) and self._definite(t) \
+                            and not self._names_a_person(t):
                         items.append((t.i, "role", t))
-                    elif definite and (in_lexicon(t, self.orgnouns) or t.text.lower() in self.OUTLET_NOUNS):
+                    elif (in_lexicon(t, self.orgnouns) or text.lower() in self.OUTLET_NOUNS) and self._definite(t):
                         items.append((t.i, "orgnoun", t))
-                    elif is_plural(t) and in_lexicon(t, self.anon_nouns):
+                    elif plural and in_lexicon(t, self.anon_nouns):
                         items.append((t.i, "group", (t, "anonymous")))
-                    elif t.tag_ == "NNS" and t.dep_ in ("nsubj", "nsubjpass") and not in_lexicon(t, self.documents):
+                    elif fine == "NNS" and t.dep_ in ("nsubj", "nsubjpass") and not in_lexicon(t, self.documents):
                         items.append((t.i, "group", (t, "anonymous")))  # "the researchers": a group
             for ti, kind, payload in sorted(items, key=lambda x: x[0]):
                 self._add(pi, g, kind, payload)
