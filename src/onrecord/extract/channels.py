@@ -96,8 +96,12 @@ def find_channels(text: str, lo: int, hi: int, language: str = "en") -> list[Evi
     return found
 
 
-def find_relays(text: str, lo: int, hi: int, language: str = "en") -> list[Evidence]:
-    """Outlets that relay a statement in ``text[lo:hi]``: "told Reuters", "quoted by AFP", "Reuters reported"."""
+def find_relays(text: str, lo: int, hi: int, language: str = "en",
+                channels: list[Evidence] | None = None) -> list[Evidence]:
+    """Outlets that relay a statement in ``text[lo:hi]``: "told Reuters", "quoted by AFP", "Reuters reported".
+
+    ``channels``: what ``find_channels`` gives for the same window, when the caller has it.
+    """
     window = text[lo:hi]
     out_rx = _outlet_rx(language)
     found: list[Evidence] = []
@@ -111,7 +115,8 @@ def find_relays(text: str, lo: int, hi: int, language: str = "en") -> list[Evide
     # "via USA Today", "via Brian Batko of the Pittsburgh Post-Gazette": "via" names the relay whatever it is called;
     # "told Paul Rivera of WESH 2 news": a reporter's outlet, when it looks like one
     # ("via Twitter" and "via Zoom" are channels, not relays: a match inside a channel phrase is skipped)
-    channels = find_channels(text, lo, hi, language)
+    if channels is None:
+        channels = find_channels(text, lo, hi, language)
     for kind, rx in (("via", r"\bvia\s+(?:" + _REPORTER + r")?(?:the\s+)?" + _OUTLET_NOUN
                       + r"(?P<outlet>" + _NAME_RUN + ")"),
                      ("told", _TOLD + r"\s+" + _REPORTER + r"(?:the\s+)?(?P<outlet>" + _NAME_RUN + ")")):

@@ -12,6 +12,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Iterable
 
+import numpy
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span as TokSpan, Token
 
@@ -178,10 +180,20 @@ def singulars(word: str) -> tuple[str, ...]:
 
 def in_lexicon(t: Token, lexicon: Iterable[str]) -> str | None:
     """The lexicon entry a noun token stands for, singular or plural, or None."""
-    for form in (lemma(t), *singulars(t.text)):
+    for form in word_forms(t):
         if form in lexicon:
             return form
     return None
+
+
+def word_forms(t: Token) -> tuple[str, ...]:
+    """The forms a lexicon may list a noun token under: its lemma, then the word and its singulars."""
+    return _forms(t.lemma_, t.text)
+
+
+@lru_cache(maxsize=65536)
+def _forms(lemma_: str, text: str) -> tuple[str, ...]:
+    return ((lemma_ or text).lower(), *singulars(text))
 
 
 def noun_key(t: Token) -> str:
@@ -243,7 +255,13 @@ def quote_ranges(text: str) -> list[tuple[int, int]]:
 def sentences(doc: Doc) -> list[TokSpan]:
     """The sentences of a paragraph doc (one sentence when it was not parsed)."""
     if doc.has_annotation("SENT_START") or doc.has_annotation("DEP"):
-        return list(doc.sents)
+        # what ``doc.sents`` gives, from one array instead of a walk over the tokens
+        from spacy.attrs import SENT_START
+
+        if not len(doc):
+            return []
+        starts = [0, *(int(i) for i in numpy.flatnonzero(doc.to_array([SENT_START]).astype("int64") == 1) if i), len(doc)]
+        return [doc[a:b] for a, b in zip(starts, starts[1:])]
     return [doc[:]]
 
 

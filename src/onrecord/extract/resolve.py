@@ -350,10 +350,11 @@ def _collect_evidence(disc: Discourse, works: list[_Work], published, hint) -> N
             return min(group, key=dist)
 
         channels: dict[int, list[Evidence]] = {}
-        for ev in find_channels(text, lo, hi, disc.language):
+        found = find_channels(text, lo, hi, disc.language)
+        for ev in found:
             if free(ev.start, ev.end):
                 channels.setdefault(id(nearest(ev.start, ev.end)), []).append(ev)
-        for ev in find_relays(text, lo, hi, disc.language):
+        for ev in find_relays(text, lo, hi, disc.language, found):
             if not free(ev.start, ev.end):
                 continue
             w = nearest(ev.start, ev.end)

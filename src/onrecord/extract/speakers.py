@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from ..model import Span, Speaker, SpeakerType
 from .mentions import (
     BOUNDARY, DETERMINERS, ENTITY_AFFILIATION, GENDERED_HONORIFICS, GENDERED_ROLES, INDEFINITE,
-    PREPOSITIONS, PRONOUNS, RoleNP, contiguous, document_nouns, first_name_gender, in_lexicon, is_plural,
+    PREPOSITIONS, PRONOUNS, RoleNP, contiguous, document_nouns, first_name_gender, in_lexicon, is_plural, word_forms,
     lexicon_sections, name_key, noun_key, org_nouns, outlet_name, premodifier, quote_ranges,
     role_np, role_nouns, sentences, strip_the, tag, text_of,
 )
@@ -117,7 +117,10 @@ class Discourse(Titles):
         self.stream: list[Mention] = []
         self.at: dict[tuple[int, int], Mention] = {}
         self.quotes = [quote_ranges(p.doc.text) for p in parsed.paragraphs]
+        # every noun form that can put a common noun into the mention stream
+        self._stream_nouns = self.roles | self.orgnouns | self.OUTLET_NOUNS | self.anon_nouns
         self._ends: dict[int, list[int]] = {}
+        self._person_keys: dict[tuple[int, int, int], tuple[tuple[str, ...], str | None]] = {}
         self.sent_index: list[dict[int, int]] = []
         self.sent_spans: list[tuple[int, TokSpan]] = []
         for p in parsed.paragraphs:
@@ -166,8 +169,11 @@ class Discourse(Titles):
         """End offset of each token of paragraph ``para`` (non-decreasing), cached."""
         ends = self._ends.get(para)
         if ends is None:
+            from spacy.attrs import IDX, LENGTH
+
             doc = self.parsed.paragraphs[para].doc
-            ends = self._ends[para] = [t.idx + len(t.text) for t in doc]
+            arr = doc.to_array([IDX, LENGTH]).astype("int64") if len(doc) else None
+            ends = self._ends[para] = (arr[:, 0] + arr[:, 1]).tolist() if arr is not None else []
         return ends
 
     @staticmethod
@@ -218,6 +224,13 @@ class Discourse(Titles):
             yield None, d
 
     def _person_key(self, ent: TokSpan) -> tuple[tuple[str, ...], str | None]:
+        cache_key = (id(ent.doc), ent.start, ent.end)
+        found = self._person_keys.get(cache_key)
+        if found is None:
+            found = self._person_keys[cache_key] = self._person_key_of(ent)
+        return found
+
+    def _person_key_of(self, ent: TokSpan) -> tuple[tuple[str, ...], str | None]:
         key, gender, _ = name_key(list(ent))
         key = self._split_titles(key)[0]
         if gender is None and ent.start > 0:
@@ -321,7 +334,8 @@ class Discourse(Titles):
                     items.append((t.i, "pronoun", t))
                 elif (tg in ("NNP", "NNPS") or (not fine and text[:1].isupper())) and self.candidates_for(text):
                     items.append((t.i, "person", (sent.doc[t.i:t.i + 1], (text,))))
-                elif tg.startswith("NN") or (not fine and t.is_alpha):
+                elif (tg.startswith("NN") or (not fine and t.is_alpha)) and (
+                        fine == "NNS" or not self._stream_nouns.isdisjoint(word_forms(t))):
                     plural = is_plural(t)
                     # the lexicons first: whether the noun is definite is asked only of role and
                     # organisation nouns
