@@ -234,7 +234,8 @@ def test_story_parameters(client: TestClient, params: dict, status: int) -> None
 def test_openapi_documents_every_endpoint(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert set(spec["paths"]) == {"/api/statements", "/api/statements/{statement_id}", "/api/speakers",
-                                  "/api/speakers/{speaker_id}", "/api/articles/{article_id}", "/api/story"}
+                                  "/api/speakers/{speaker_id}", "/api/identities/{ref}", "/api/articles/{article_id}",
+                                  "/api/story"}
     assert "SearchResult" in spec["components"]["schemas"]
 
 

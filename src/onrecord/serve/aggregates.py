@@ -7,6 +7,12 @@ the old one keeps answering.
 
     groups(gid, name, type, min_id, statements, articles, first, last, undated)
     dims(gid, dim, value, n)          dim: channel | kind | role | affiliation | outlet | day
+
+When the ledger has been linked (``onrecord link``), the same pass also keeps its speaker identities:
+
+    idents(rank, iid, name, type, aliases, roles, affiliations, statements, articles, first, last, said, names)
+    idims(iid, dim, value, n)         dim: channel | outlet | day | stance (but for outlets, a wire story's copies once)
+    itimeline(iid, w, g, seq, sid)    every statement of an identity by date; g: its near-duplicate cluster
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from .db import ReadOnlyPool
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 DIMS = ("channel", "kind", "role", "affiliation", "outlet")
 
 BUILD_SQL = f"""
@@ -34,8 +40,8 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TEMP TABLE f AS
     SELECT s.speaker_name AS name, s.speaker_type AS type, s.speaker_id AS sid, s.article_id AS aid,
            coalesce(s.date, a.published) AS w, s.channel AS channel, s.kind AS kind, s.role AS role,
-           s.affiliation AS affiliation, a.outlet AS outlet
-    FROM l.statements s JOIN l.articles a ON a.id = s.article_id;
+           s.affiliation AS affiliation, a.outlet AS outlet{{linked_columns}}
+    FROM l.statements s JOIN l.articles a ON a.id = s.article_id{{linked_joins}};
 CREATE TABLE groups (gid INTEGER PRIMARY KEY, name TEXT, type TEXT, min_id INTEGER, statements INTEGER,
                      articles INTEGER, first TEXT, last TEXT, undated INTEGER);
 INSERT INTO groups (name, type, min_id, statements, articles, first, last, undated)
@@ -48,8 +54,54 @@ CREATE TABLE dims (gid INTEGER NOT NULL, dim TEXT NOT NULL, value TEXT NOT NULL,
 {''.join(f"INSERT INTO dims SELECT gid, '{d}', {d}, count(*) FROM fg WHERE {d} IS NOT NULL GROUP BY gid, {d};" for d in DIMS)}
 INSERT INTO dims SELECT gid, 'day', substr(w, 1, 10), count(*) FROM fg WHERE w IS NOT NULL GROUP BY gid, substr(w, 1, 10);
 CREATE INDEX dims_gid ON dims(gid, dim);
+{{identities}}
 DROP TABLE fg;
 """
+
+IDENTITY_TABLES = """
+CREATE TABLE idents (rank INTEGER PRIMARY KEY, iid INTEGER NOT NULL, name TEXT, type TEXT, aliases TEXT,
+                     roles TEXT, affiliations TEXT, statements INTEGER, articles INTEGER, first TEXT, last TEXT,
+                     said INTEGER NOT NULL DEFAULT 0, names TEXT);
+CREATE TABLE idims (iid INTEGER NOT NULL, dim TEXT NOT NULL, value TEXT NOT NULL, n INTEGER NOT NULL);
+CREATE TABLE itimeline (iid INTEGER NOT NULL, w TEXT, g INTEGER NOT NULL, seq INTEGER, sid INTEGER NOT NULL);
+"""
+IDENTITY_INDEXES = """
+CREATE UNIQUE INDEX idents_iid ON idents(iid);
+CREATE INDEX idims_iid ON idims(iid, dim);
+CREATE INDEX itimeline_order ON itimeline(iid, w DESC, g DESC, seq, sid);
+UPDATE idents SET said = c.n FROM (SELECT iid, count(*) AS n FROM itimeline GROUP BY iid) c WHERE c.iid = idents.iid;
+"""
+# from a linked ledger, the same pass reads each statement's identity, near-duplicate cluster and stance;
+# ``copy`` marks a statement of an article that is a near-duplicate of an earlier one
+LINKED_COLUMNS = """, s.id AS stid, s.seq AS seq, si.identity_id AS iid, coalesce(d.cluster_id, s.article_id) AS g,
+           d.cluster_id IS NOT NULL AND d.cluster_id != s.article_id AS copy, st.stance AS stance"""
+LINKED_JOINS = """
+    LEFT JOIN l.statement_identity si ON si.statement_id = s.id
+    LEFT JOIN l.article_duplicates d ON d.article_id = s.article_id
+    LEFT JOIN l.statement_stance st ON st.statement_id = s.id"""
+IDENTITY_FILL = """
+CREATE TEMP VIEW fi AS SELECT * FROM fg WHERE iid IS NOT NULL;
+INSERT INTO itimeline SELECT iid, w, g, seq, stid FROM fi;
+INSERT INTO idents (iid, name, type, aliases, roles, affiliations, statements, articles, first, last, names)
+    SELECT id, name, type, aliases, roles, affiliations, n_statements, n_articles, first_seen, last_seen,
+           lower(name || char(10) || aliases)
+    FROM l.speaker_identity ORDER BY n_statements DESC, name, id;
+INSERT INTO idims SELECT iid, 'channel', channel, count(*) FROM fi WHERE channel IS NOT NULL AND NOT copy
+    GROUP BY iid, channel;
+INSERT INTO idims SELECT iid, 'stance', stance, count(*) FROM fi WHERE stance IS NOT NULL AND NOT copy
+    GROUP BY iid, stance;
+INSERT INTO idims SELECT iid, 'outlet', outlet, count(*) FROM fi WHERE outlet IS NOT NULL GROUP BY iid, outlet;
+INSERT INTO idims SELECT iid, 'day', substr(w, 1, 10), count(*) FROM fi WHERE w IS NOT NULL AND NOT copy
+    GROUP BY iid, substr(w, 1, 10);
+DROP VIEW fi;
+"""
+
+
+def build_sql(linked: bool) -> str:
+    """The side file's script; the identity tables are filled from a linked ledger and left empty otherwise."""
+    return (BUILD_SQL.replace("{linked_columns}", LINKED_COLUMNS if linked else "")
+            .replace("{linked_joins}", LINKED_JOINS if linked else "")
+            .replace("{identities}", IDENTITY_TABLES + (IDENTITY_FILL if linked else "") + IDENTITY_INDEXES))
 
 
 def default_cache_dir() -> Path:
@@ -126,7 +178,10 @@ class SpeakerCounts:
                     conn.execute("PRAGMA temp_store=FILE")
                     ledger_uri = f"file:{quote(str(self.pool.path.resolve()))}?mode=ro"
                     conn.execute("ATTACH DATABASE ? AS l", (ledger_uri,))
-                    conn.executescript("BEGIN;" + BUILD_SQL + "COMMIT;")
+                    linked = conn.execute("SELECT 1 FROM l.sqlite_master WHERE name = 'statement_identity'").fetchone()
+                    linked = linked is not None and conn.execute(
+                        "SELECT 1 FROM l.speaker_identity LIMIT 1").fetchone() is not None
+                    conn.executescript("BEGIN;" + build_sql(linked) + "COMMIT;")
                     conn.execute("INSERT INTO meta VALUES ('ledger', ?), ('built', ?)",
                                  (str(self.pool.path.resolve()), time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())))
                     conn.execute("DETACH DATABASE l")

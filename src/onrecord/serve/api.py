@@ -1,4 +1,8 @@
-"""The JSON API: GET only, under /api. Shapes in ``schemas``; SQL in ``queries``."""
+"""The JSON API: GET only, under /api. Shapes in ``schemas``; SQL in ``queries`` and ``identities``.
+
+On a linked ledger (``onrecord link``) speakers are identities across articles: /api/speakers lists them,
+/api/identities/{id or name} shows one, and /api/speakers/{speakers.id} redirects to its identity.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,10 @@ from typing import Annotated, Any, Literal, TypeVar
 
 import anyio
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
+from fastapi.responses import JSONResponse, RedirectResponse
 
-from . import queries, schemas
+from . import identities, queries, schemas
 from .db import ResultCache
 
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
@@ -55,14 +60,15 @@ async def filters(
     q: Annotated[str | None, Query(max_length=500, description="full-text query (SQLite FTS5 syntax) over "
                                                                 "statement content and speaker name")] = None,
     speaker: Annotated[str | None, Query(max_length=300, description="exact speaker name")] = None,
+    identity: Annotated[int | None, Query(ge=1, description="a speaker identity's id (a linked ledger)")] = None,
     kind: Kind | None = None,
     channel: Annotated[str | None, Query(max_length=100)] = None,
     outlet: Annotated[str | None, Query(max_length=300)] = None,
     since: Annotated[str | None, Query(pattern=DATE_PATTERN, description="YYYY[-MM[-DD]], inclusive")] = None,
     until: Annotated[str | None, Query(pattern=DATE_PATTERN, description="YYYY[-MM[-DD]], inclusive")] = None,
 ) -> queries.Filters:
-    return queries.Filters(q=(q or "").strip() or None, speaker=speaker or None, kind=kind, channel=channel or None,
-                           outlet=outlet or None, since=since, until=until_bound(until))
+    return queries.Filters(q=(q or "").strip() or None, speaker=speaker or None, identity=identity, kind=kind,
+                           channel=channel or None, outlet=outlet or None, since=since, until=until_bound(until))
 
 
 NOT_FOUND = {404: {"model": schemas.ErrorOut, "description": "no such id"}}
@@ -118,17 +124,69 @@ async def speakers(
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> dict:
-    """Speakers across articles (same name and type), most quoted first."""
-    def listing(_: sqlite3.Connection, counts: sqlite3.Connection) -> dict:
-        return queries.list_speakers(counts, q=(q or "").strip() or None, type_=type or None, page=page, limit=limit)
+    """Speakers across articles, most quoted first: identities on a linked ledger, else same name and type."""
+    def listing(conn: sqlite3.Connection, counts: sqlite3.Connection) -> dict:
+        query = (q or "").strip() or None
+        if identities.is_linked(conn):
+            return identities.list_identities(conn, counts, q=query, type_=type or None, page=page, limit=limit)
+        return queries.list_speakers(counts, q=query, type_=type or None, page=page, limit=limit)
 
     return await ledger_call(request, listing, counts=True)
 
 
-@router.get("/speakers/{speaker_id}", response_model=schemas.SpeakerDetail, responses=NOT_FOUND)
-async def speaker(request: Request, speaker_id: int) -> dict:
-    """A speaker across articles: counts, roles, affiliations, channels, timeline and recent statements."""
-    return found(await ledger_call(request, queries.get_speaker, speaker_id, counts=True), "speaker", speaker_id)
+REDIRECT = {307: {"description": "a linked ledger: the speaker's identity, /api/identities/{id}"}}
+
+
+@router.get("/speakers/{speaker_id}", response_model=schemas.SpeakerDetail, responses={**NOT_FOUND, **REDIRECT})
+async def speaker(request: Request, speaker_id: int) -> Any:
+    """A speaker across articles: counts, roles, affiliations, channels, timeline and recent statements.
+
+    On a linked ledger, a redirect to the identity of this per-article speaker.
+    """
+    def lookup(conn: sqlite3.Connection, counts: sqlite3.Connection) -> dict | int | None:
+        if identities.is_linked(conn):
+            iid = identities.speaker_identity_id(conn, speaker_id)
+            if iid is not None:
+                return iid
+        return queries.get_speaker(conn, counts, speaker_id)
+
+    answer = await ledger_call(request, lookup, counts=True)
+    if isinstance(answer, int):
+        return RedirectResponse(f"/api/identities/{answer}", status_code=307)
+    return found(answer, "speaker", speaker_id)
+
+
+AMBIGUOUS = {409: {"model": schemas.Ambiguous, "description": "the name fits several identities"}}
+
+
+@router.get("/identities/{ref}", response_model=schemas.IdentityDetail,
+            responses={**NOT_FOUND, **AMBIGUOUS, **BAD})
+async def identity(
+    request: Request,
+    ref: Annotated[str, Path(max_length=300, description="an identity id, or a name or alias (case aside)")],
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Any:
+    """A speaker across articles on a linked ledger: aliases, dated roles and affiliations, counts (copies of a
+    wire story once), breakdowns, a timeline, and one page of its statements, newest first, copies folded,
+    denials and confirmations marked with what they deny or confirm."""
+    def lookup(conn: sqlite3.Connection, counts: sqlite3.Connection) -> Any:
+        try:
+            iid = identities.resolve(conn, ref)
+        except identities.NotLinked:
+            raise HTTPException(status_code=404, detail="the ledger has no speaker identities: "
+                                                        "run `onrecord link --db LEDGER` first") from None
+        if iid is None or isinstance(iid, list):
+            return iid
+        return identities.get_identity(conn, counts, iid, page=page, limit=limit)
+
+    answer = await ledger_call(request, lookup, counts=True)
+    if isinstance(answer, list):
+        return JSONResponse({"detail": f"{ref!r} names {len(answer)} speakers; use an id", "candidates": answer},
+                            status_code=409)
+    if answer is None:
+        raise HTTPException(status_code=404, detail=f"no speaker identity {ref!r}")
+    return answer
 
 
 @router.get("/articles/{article_id}", response_model=schemas.ArticleDetail, responses=NOT_FOUND)

@@ -1,11 +1,15 @@
-"""The reading room's HTML pages: search, article, speakers, speaker, story. Server-rendered with autoescape on."""
+"""The reading room's HTML pages: search, article, speakers, speaker, identity, story.
+
+Server-rendered with autoescape on. On a linked ledger, speakers are identities across articles:
+``/identities/{id}`` is a speaker's page and ``/speakers/{id or name}`` leads there.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -13,7 +17,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from .. import __version__
-from . import queries
+from . import identities, queries
 from .api import cached_search, until_bound
 from .highlight import highlight, marks_for
 
@@ -28,7 +32,7 @@ env = Environment(
 env.globals["static"] = lambda name: f"/static/{name}?v={__version__}"
 
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-SEARCH_KEYS = ("q", "speaker", "kind", "channel", "outlet", "since", "until", "sort", "limit", "page")
+SEARCH_KEYS = ("q", "speaker", "identity", "kind", "channel", "outlet", "since", "until", "sort", "limit", "page")
 
 
 def render(template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -80,21 +84,31 @@ def search_page(request: Request) -> HTMLResponse:
     for key in ("since", "until"):
         if params.get(key) and not DATE.match(params[key]):
             error = f"{key} must be a date like 2019-02-25 (got {params[key]!r})"
+    identity = None
+    if params.get("identity"):
+        if params["identity"].isdigit():
+            identity = int(params["identity"])
+        else:
+            error = f"identity must be a speaker identity's number (got {params['identity']!r})"
     try:
         limit = max(1, min(100, int(params.get("limit", 20))))
     except ValueError:
         limit = 20
-    active = [(k, v) for k, v in params.items() if k not in ("q", "sort", "limit")]
+    active = [(k, k, v) for k, v in params.items() if k not in ("q", "sort", "limit")]  # (key, label, value)
     result = None
     status = 200
     if error is None:
-        f = queries.Filters(q=q, speaker=params.get("speaker"), kind=params.get("kind"),
+        f = queries.Filters(q=q, speaker=params.get("speaker"), identity=identity, kind=params.get("kind"),
                             channel=params.get("channel"), outlet=params.get("outlet"), since=params.get("since"),
                             until=until_bound(params.get("until")))
         try:
             pool = request.app.state.pool
             with pool.connection() as conn:
                 result = cached_search(conn, f, page, limit, sort, request.app.state.count_cap, pool.cache)
+                if identity is not None:  # the chip names the speaker
+                    name = identities.identity_name(conn, identity)
+                    active = [(k, "speaker", name) if k == "identity" and name else (k, label, v)
+                              for k, label, v in active]
         except queries.QueryError as e:
             error = str(e)
     if error is not None:
@@ -127,8 +141,13 @@ def article_page(request: Request, article_id: int) -> HTMLResponse:
 def speakers_page(request: Request) -> HTMLResponse:
     q = request.query_params.get("q", "").strip() or None
     page = _page_number(request.query_params.get("page"))
+    counts = request.app.state.counts.connection()
     try:
-        result = queries.list_speakers(request.app.state.counts.connection(), q=q, page=page, limit=50)
+        with request.app.state.pool.connection() as conn:
+            if identities.is_linked(conn):
+                result = identities.list_identities(conn, counts, q=q, page=page, limit=50)
+            else:
+                result = queries.list_speakers(counts, q=q, page=page, limit=50)
     except queries.QueryError as e:
         return error_page(400, "Cannot list speakers", str(e))
     url = url_builder("/speakers", {"q": q} if q else {})
@@ -146,9 +165,25 @@ def timeline_spec(sp: dict[str, Any]) -> dict[str, Any]:
             "datasets": [{"label": "statements", "data": [points.get(p, 0) for p in labels], "color": sp["color"]}]}
 
 
-@router.get("/speakers/{speaker_id}", response_class=HTMLResponse)
-def speaker_page(request: Request, speaker_id: int) -> HTMLResponse:
+def identity_url(identity_id: int) -> str:
+    return f"/identities/{identity_id}"
+
+
+@router.get("/speakers/{ref}")
+def speaker_page(request: Request, ref: str) -> Any:
+    """A speaker by ``speakers.id`` or by name; on a linked ledger, a redirect to its identity's page."""
     with request.app.state.pool.connection() as conn:
+        linked = identities.is_linked(conn)
+        if not ref.isdigit():  # a name
+            if linked:
+                return RedirectResponse("/identities/" + quote(ref, safe=""), status_code=303)
+            row = conn.execute("SELECT min(id) FROM speakers WHERE name = ?", (ref,)).fetchone()
+            if row[0] is None:
+                return error_page(404, "Speaker not found", f"No speaker is named {ref!r} in this ledger.")
+            return RedirectResponse(f"/speakers/{row[0]}", status_code=303)
+        speaker_id = int(ref)
+        if linked and (iid := identities.speaker_identity_id(conn, speaker_id)) is not None:
+            return RedirectResponse(identity_url(iid), status_code=303)
         sp = queries.get_speaker(conn, request.app.state.counts.connection(), speaker_id)
     if sp is None:
         return error_page(404, "Speaker not found", f"There is no speaker {speaker_id} in this ledger.")
@@ -156,6 +191,35 @@ def speaker_page(request: Request, speaker_id: int) -> HTMLResponse:
                     "datasets": [{"label": "statements", "data": [c["count"] for c in sp["channels"]],
                                   "color": sp["color"]}]}
     return render("speaker.html", sp=sp, timeline_spec=timeline_spec(sp), channel_spec=channel_spec, q=None)
+
+
+@router.get("/identities/{ref}")
+def identity_page(request: Request, ref: str) -> Any:
+    """A speaker across articles (a linked ledger); a name or alias redirects to the identity's id."""
+    page = _page_number(request.query_params.get("page"))
+    with request.app.state.pool.connection() as conn:
+        try:
+            iid = identities.resolve(conn, ref)
+        except identities.NotLinked:
+            return error_page(404, "Speaker not found", "This ledger has no speaker identities: run "
+                                                        "`onrecord link --db LEDGER` to link speakers across articles.")
+        if isinstance(iid, list):  # a name several identities carry: let the reader choose
+            return RedirectResponse("/speakers?" + urlencode({"q": ref}), status_code=303)
+        if iid is not None and ref != str(iid):
+            return RedirectResponse(identity_url(iid), status_code=303)
+        try:
+            sp = None if iid is None else identities.get_identity(conn, request.app.state.counts.connection(), iid,
+                                                                   page=page, limit=20)
+        except queries.QueryError as e:
+            return error_page(400, "Cannot show this page", str(e))
+    if sp is None:
+        return error_page(404, "Speaker not found", f"There is no speaker {ref!r} in this ledger.")
+    channel_spec = {"type": "hbar", "labels": [c["value"] for c in sp["channels"]],
+                    "datasets": [{"label": "statements", "data": [c["count"] for c in sp["channels"]],
+                                  "color": sp["color"]}]}
+    url = url_builder(identity_url(sp["id"]), {})
+    return render("identity.html", sp=sp, timeline_spec=timeline_spec(sp), channel_spec=channel_spec, q=None,
+                  page_url=lambda n: url(page=n if n > 1 else None))
 
 
 @router.get("/story", response_class=HTMLResponse)

@@ -4,7 +4,8 @@ Every function takes an open connection and returns plain dicts shaped like the 
 All SQL is parameterised. Work per request is bounded: a search reads at most ``cap`` rows to count and
 facet (the answer says when a figure covers only part of the matches), its page is found by walking an
 index when matches are many, per-speaker figures come from the side file (``aggregates``), and a story
-reads at most ``max_articles`` articles.
+reads at most ``max_articles`` articles. On a linked ledger, statements also carry their speaker identity,
+stance and links, and the speaker facet counts identities (``identities``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from .highlight import PALETTE_SIZE, speaker_color
+from .identities import annotate, identity_facet, is_linked
 
 WHEN = "coalesce(s.date, a.published)"
 STATEMENT_COLUMNS = (
@@ -106,6 +108,7 @@ def statement_dict(r: sqlite3.Row) -> dict[str, Any]:
             "affiliation": r["affiliation"],
             "issued_by": r["issued_by"],
             "color": speaker_color(r["speaker_name"]),
+            "identity": None,
         },
         "via": r["via"],
         "channel": r["channel"],
@@ -113,6 +116,9 @@ def statement_dict(r: sqlite3.Row) -> dict[str, Any]:
         "when": r["when_"],
         "confidence": r["confidence"],
         "flags": [str(f) for f in _loads(r["flags"])],
+        "stance": None,
+        "links": [],
+        "duplicate_of": None,
         "article": {"id": r["article_id"], "title": r["a_title"], "outlet": r["a_outlet"],
                     "published": r["a_published"], "url": r["a_url"]},
     }
@@ -120,10 +126,11 @@ def statement_dict(r: sqlite3.Row) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class Filters:
-    """What a statement search asks for; None means no constraint."""
+    """What a statement search asks for; None means no constraint (``identity``: a linked ledger's speaker)."""
 
     q: str | None = None
     speaker: str | None = None
+    identity: int | None = None
     kind: str | None = None
     channel: str | None = None
     outlet: str | None = None
@@ -138,6 +145,9 @@ class Filters:
             clauses.append("statements_fts MATCH ?" if fts_joined else
                            "s.id IN (SELECT rowid FROM statements_fts WHERE statements_fts MATCH ?)")
             params.append(self.q)
+        if self.identity is not None:  # statement_identity is joined (``joins``)
+            clauses.append("si.identity_id = ?")
+            params.append(self.identity)
         for column, value in (("s.speaker_name", self.speaker), ("s.kind", self.kind),
                               ("s.channel", self.channel), ("a.outlet", self.outlet)):
             if value is not None:
@@ -150,6 +160,17 @@ class Filters:
             clauses.append("s.date <= ?")
             params.append(self.until)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def joins(self, after_fts: bool = False) -> str:
+        """What the WHERE clause needs joined to ``statements s``: articles for an outlet, the identity table.
+
+        The identity is a join, so a walk stops at the page (an IN list is read whole first); after the
+        full-text index it is a CROSS JOIN, which keeps SQLite from matching each of a speaker's statements.
+        """
+        out = " JOIN articles a ON a.id = s.article_id" if self.outlet is not None else ""
+        if self.identity is not None:
+            out += f" {'CROSS ' if after_fts else ''}JOIN statement_identity si ON si.statement_id = s.id"
+        return out
 
 
 def _facet(counter: Counter[Any], top: int) -> list[dict[str, Any]]:
@@ -173,8 +194,7 @@ def _page_ids(conn: sqlite3.Connection, f: Filters, sort: str, many: bool, limit
     hint = f" INDEXED BY {index}" if many and index and _has_index(conn, index) else ""
     if not many:
         order = ", ".join("+" + term for term in order.split(", "))
-    join = " JOIN articles a ON a.id = s.article_id" if f.outlet is not None else ""
-    rows = _run(conn, f"SELECT s.id FROM statements s{hint}{join}{where} ORDER BY {order} LIMIT ? OFFSET ?",
+    rows = _run(conn, f"SELECT s.id FROM statements s{hint}{f.joins()}{where} ORDER BY {order} LIMIT ? OFFSET ?",
                 [*params, limit, offset])
     return [r[0] for r in rows]
 
@@ -186,7 +206,7 @@ def statements_by_id(conn: sqlite3.Connection, ids: list[int]) -> list[dict[str,
     rows = conn.execute(f"SELECT {STATEMENT_COLUMNS} FROM statements s JOIN articles a ON a.id = s.article_id "
                         "WHERE s.id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)).fetchall()
     by_id = {r["id"]: r for r in rows}
-    return [statement_dict(by_id[i]) for i in ids if i in by_id]
+    return annotate(conn, [statement_dict(by_id[i]) for i in ids if i in by_id])
 
 
 def search_statements(conn: sqlite3.Connection, f: Filters, *, page: int = 1, limit: int = 20,
@@ -201,13 +221,15 @@ def search_statements(conn: sqlite3.Connection, f: Filters, *, page: int = 1, li
     offset = (page - 1) * limit
     if offset >= MAX_OFFSET:
         raise QueryError(f"page {page} is too deep (at most {MAX_OFFSET} results can be paged); narrow the search")
+    linked = is_linked(conn)
+    if f.identity is not None and not linked:
+        raise QueryError("the ledger has no speaker identities: run `onrecord link --db LEDGER` first")
     streamed, params = f.where(fts_joined=True)  # the first matches, read straight from the full-text index
     source = "statements_fts JOIN statements s ON s.id = statements_fts.rowid" if f.q else "statements s"
-    if f.outlet is not None:
-        source += " JOIN articles a ON a.id = s.article_id"
+    source += f.joins(after_fts=bool(f.q))
     q_only = bool(f.q) and f == Filters(q=f.q)
     counted = _run(conn, f"SELECT s.speaker_name, s.speaker_id, s.article_id, s.kind, s.channel, "
-                         f"substr(s.date, 1, 4) FROM {source}{streamed} LIMIT ?",
+                         f"substr(s.date, 1, 4), s.id FROM {source}{streamed} LIMIT ?",
                    [*params, (facet_sample if q_only else cap) + 1])
     if q_only:
         total = int(_run(conn, "SELECT count(*) FROM statements_fts WHERE statements_fts MATCH ?", [f.q])[0][0])
@@ -226,7 +248,7 @@ def search_statements(conn: sqlite3.Connection, f: Filters, *, page: int = 1, li
     kinds: Counter[str | None] = Counter()
     channels: Counter[str | None] = Counter()
     years: Counter[str | None] = Counter()
-    for name, sid, article_id, kind, channel, year in sample:
+    for name, sid, article_id, kind, channel, year, _ in sample:
         speakers[name] += 1
         if name is not None and sid is not None:
             speaker_ids.setdefault(name, sid)
@@ -234,10 +256,13 @@ def search_statements(conn: sqlite3.Connection, f: Filters, *, page: int = 1, li
         kinds[kind] += 1
         channels[channel] += 1
         years[year] += 1
-    speaker_facet = _facet(speakers, facet_top)
-    for item in speaker_facet:
-        item["id"] = speaker_ids.get(item["value"])
-        item["color"] = speaker_color(item["value"])
+    if linked:  # one entry per identity, a wire story's copies once
+        speaker_facet = identity_facet(conn, [(r[6], r[2]) for r in sample], facet_top)
+    else:
+        speaker_facet = _facet(speakers, facet_top)
+        for item in speaker_facet:
+            item["id"] = speaker_ids.get(item["value"])
+            item["color"] = speaker_color(item["value"])
     return {
         "items": items,
         "total": total,
@@ -246,6 +271,7 @@ def search_statements(conn: sqlite3.Connection, f: Filters, *, page: int = 1, li
         "page": page,
         "limit": limit,
         "pages": max(1, min(-(-total // limit), -(-MAX_OFFSET // limit))),
+        "speakers_by": "identity" if linked else "name",
         "facets": {
             "speaker": speaker_facet,
             "outlet": _facet(outlets, facet_top),
@@ -259,7 +285,7 @@ def search_statements(conn: sqlite3.Connection, f: Filters, *, page: int = 1, li
 def get_statement(conn: sqlite3.Connection, statement_id: int) -> dict[str, Any] | None:
     rows = conn.execute(f"SELECT {STATEMENT_COLUMNS} FROM statements s JOIN articles a ON a.id = s.article_id "
                         "WHERE s.id = ?", (statement_id,)).fetchall()
-    return statement_dict(rows[0]) if rows else None
+    return annotate(conn, [statement_dict(rows[0])])[0] if rows else None
 
 
 def get_article(conn: sqlite3.Connection, article_id: int) -> dict[str, Any] | None:
@@ -270,15 +296,20 @@ def get_article(conn: sqlite3.Connection, article_id: int) -> dict[str, Any] | N
         return None
     rows = conn.execute(f"SELECT {STATEMENT_COLUMNS} FROM statements s JOIN articles a ON a.id = s.article_id "
                         "WHERE s.article_id = ? ORDER BY s.seq", (article_id,)).fetchall()
-    statements = [statement_dict(r) for r in rows]
-    colors = distinct_colors([st["speaker"]["name"] for st in statements])
+    statements = annotate(conn, [statement_dict(r) for r in rows])
+
+    def who(sp: dict[str, Any]) -> str | None:  # on a linked ledger, "Vostok" and "Irena Vostok" are one speaker
+        return sp["identity"]["name"] if sp["identity"] else sp["name"]
+
+    colors = distinct_colors([who(st["speaker"]) for st in statements])
     for st in statements:
-        st["speaker"]["color"] = colors[st["speaker"]["name"]]
-    speakers: dict[tuple[str | None, str], dict[str, Any]] = {}
+        st["speaker"]["color"] = colors[who(st["speaker"])]
+    speakers: dict[tuple[Any, ...], dict[str, Any]] = {}
     for st in statements:
         sp = st["speaker"]
-        entry = speakers.setdefault((sp["name"], sp["type"]), {"id": sp["id"], "name": sp["name"], "type": sp["type"],
-                                                              "color": sp["color"], "statements": 0})
+        key = ("identity", sp["identity"]["id"]) if sp["identity"] else (sp["name"], sp["type"])
+        entry = speakers.setdefault(key, {"id": sp["id"], "name": who(sp), "type": sp["type"], "color": sp["color"],
+                                          "statements": 0, "identity": sp["identity"]})
         entry["statements"] += 1
     problems = [{"code": r["code"], "message": r["message"]} for r in
                 conn.execute("SELECT code, message FROM problems WHERE article_id = ? ORDER BY id", (article_id,))]
@@ -317,7 +348,8 @@ def list_speakers(counts: sqlite3.Connection, *, q: str | None = None, type_: st
     total = counts.execute(f"SELECT count(*) FROM groups{where}", params).fetchone()[0]
     items = [{"id": r["min_id"], "name": r["name"], "type": r["type"], "statements": r["statements"],
               "articles": r["articles"], "color": speaker_color(r["name"])} for r in rows]
-    return {"items": items, "total": total, "page": page, "limit": limit, "pages": max(1, -(-total // limit))}
+    return {"items": items, "total": total, "page": page, "limit": limit, "pages": max(1, -(-total // limit)),
+            "speakers_by": "name"}
 
 
 def _bucket_format(first: str | None, last: str | None) -> tuple[int, str]:
@@ -406,7 +438,8 @@ def get_speaker(conn: sqlite3.Connection, counts: sqlite3.Connection, speaker_id
 
 def story(conn: sqlite3.Connection, q: str, *, max_articles: int = 500, top_speakers: int = 8,
           max_statements: int = 200) -> dict[str, Any]:
-    """Statements of the articles matching ``q`` (title or body), counted by speaker over time."""
+    """Statements of the articles matching ``q`` (title or body), counted by speaker (identity, on a linked
+    ledger) over time."""
     ids = [r[0] for r in _run(conn, "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC "
                                     "LIMIT ?", (q, max_articles + 1))]
     capped = len(ids) > max_articles
@@ -423,26 +456,37 @@ def story(conn: sqlite3.Connection, q: str, *, max_articles: int = 500, top_spea
     periods = period_range(present[0], present[-1], unit) if present else []
     if not set(present) <= set(periods):  # dates that are not calendar dates: keep the ones seen
         periods = present
-    by_speaker: Counter[str | None] = Counter(r["speaker_name"] for r in dated)
-    top = [name for name, _ in by_speaker.most_common() if name is not None][:top_speakers]
-    first_id: dict[str | None, int] = {}
+    identity: dict[int, tuple[int, str]] = {}
+    if is_linked(conn):
+        identity = {r[0]: (r[1], r[2]) for r in conn.execute(
+            "SELECT si.statement_id, si.identity_id, i.name FROM statement_identity si "
+            "JOIN speaker_identity i ON i.id = si.identity_id "
+            "WHERE si.statement_id IN (SELECT value FROM json_each(?))", (json.dumps([r["id"] for r in rows]),))}
+
+    def who(statement_id: int, name: str | None) -> tuple[int | None, str | None]:
+        """A series key: (identity id, its name) on a linked ledger, else (None, the speaker's name)."""
+        return identity.get(statement_id, (None, name))
+
+    by_speaker: Counter[tuple[int | None, str | None]] = Counter(who(r["id"], r["speaker_name"]) for r in dated)
+    top = [k for k, _ in by_speaker.most_common() if k[1] is not None][:top_speakers]
+    first_id: dict[tuple[int | None, str | None], int] = {}
     for r in dated:
-        first_id.setdefault(r["speaker_name"], r["speaker_id"])
+        first_id.setdefault(who(r["id"], r["speaker_name"]), r["speaker_id"])
     index = {p: i for i, p in enumerate(periods)}
-    series: dict[str | None, list[int]] = {name: [0] * len(periods) for name in top}
+    series: dict[tuple[int | None, str | None], list[int]] = {k: [0] * len(periods) for k in top}
     other = [0] * len(periods)
     for r in dated:
-        target = series.get(r["speaker_name"], other)
+        target = series.get(who(r["id"], r["speaker_name"]), other)
         target[index[r["when_"][:width]]] += 1
-    colors = distinct_colors([*top, None])
-    out_series = [{"speaker_id": first_id.get(name), "name": name, "color": colors[name],
-                   "total": sum(counts), "counts": counts} for name, counts in series.items()]
+    colors = distinct_colors([*(name for _, name in top), None])
+    out_series = [{"speaker_id": first_id.get(k), "identity_id": k[0], "name": k[1], "color": colors[k[1]],
+                   "total": sum(counts), "counts": counts} for k, counts in series.items()]
     if any(other):
-        out_series.append({"speaker_id": None, "name": None, "color": colors[None], "total": sum(other),
-                           "counts": other})
-    items = [statement_dict(r) for r in rows[:max_statements]]
+        out_series.append({"speaker_id": None, "identity_id": None, "name": None, "color": colors[None],
+                           "total": sum(other), "counts": other})
+    items = annotate(conn, [statement_dict(r) for r in rows[:max_statements]])
     for st in items:
-        st["speaker"]["color"] = colors.get(st["speaker"]["name"], colors[None])
+        st["speaker"]["color"] = colors.get(who(st["id"], st["speaker"]["name"])[1], colors[None])
     return {
         "q": q, "articles": len(ids), "articles_capped": capped, "statements": len(rows),
         "unit": unit, "periods": periods, "series": out_series,

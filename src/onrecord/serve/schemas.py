@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 
@@ -9,6 +11,11 @@ class SpanOut(BaseModel):
     text: str
     start: int = Field(description="character offset into the article text (Python string index)")
     end: int
+
+
+class IdentityRef(BaseModel):
+    id: int = Field(description="speaker_identity.id: /api/identities/{id}")
+    name: str
 
 
 class StatementSpeaker(BaseModel):
@@ -20,6 +27,7 @@ class StatementSpeaker(BaseModel):
     affiliation: str | None
     issued_by: str | None
     color: int = Field(description="stable palette index (0-11) derived from the speaker name")
+    identity: IdentityRef | None = Field(None, description="the speaker across articles (a linked ledger only)")
 
 
 class ArticleRef(BaseModel):
@@ -28,6 +36,16 @@ class ArticleRef(BaseModel):
     outlet: str | None
     published: str | None
     url: str | None
+
+
+class StanceLink(BaseModel):
+    relation: Literal["denies", "confirms"]
+    score: float
+    statement_id: int | None = Field(description="the statement denied or confirmed, when known")
+    article_id: int | None = Field(description="its article, or the report denied or confirmed")
+    speaker: str | None
+    content: str | None = Field(description="the first 200 characters of the target statement")
+    article_title: str | None
 
 
 class Statement(BaseModel):
@@ -46,6 +64,10 @@ class Statement(BaseModel):
     when: str | None = Field(description="date, else the article's publication date")
     confidence: float
     flags: list[str]
+    stance: Literal["denial", "confirmation"] | None = Field(None, description="a linked ledger's statement_stance")
+    links: list[StanceLink] = Field([], description="what a denial or confirmation is about (statement_links)")
+    duplicate_of: int | None = Field(None, description="the first article of the near-duplicate cluster, when "
+                                                       "this statement's article is a copy of it")
     article: ArticleRef
 
 
@@ -57,6 +79,9 @@ class FacetValue(BaseModel):
 class SpeakerFacetValue(FacetValue):
     id: int | None
     color: int
+
+
+SpeakersBy = Literal["name", "identity"]
 
 
 class Facets(BaseModel):
@@ -75,16 +100,30 @@ class SearchResult(BaseModel):
     page: int
     limit: int
     pages: int
+    speakers_by: SpeakersBy = Field("name", description="identity: the speaker facet's ids are identity ids "
+                                                        "(filter with identity=ID); name: speakers.id, filter with speaker=NAME")
     facets: Facets = Field(description="counts over the matches (or the first ones, when facets_sampled)")
 
 
+class DatedValue(BaseModel):
+    value: str
+    first_seen: str | None
+    last_seen: str | None
+    count: int
+
+
 class SpeakerSummary(BaseModel):
-    id: int
+    id: int = Field(description="an identity id when speakers_by is identity, else the smallest speakers.id")
     name: str | None
     type: str
-    statements: int
-    articles: int
+    statements: int = Field(description="with identities, a statement repeated in near-duplicate articles counts once")
+    articles: int = Field(description="with identities, near-duplicate articles count once")
     color: int
+    aliases: list[str] = Field([], description="other names and mentions (identities only; up to 5)")
+    roles: list[DatedValue] = Field([], description="identities only; up to 5")
+    affiliations: list[DatedValue] = Field([], description="identities only; up to 5")
+    first_seen: str | None = None
+    last_seen: str | None = None
 
 
 class SpeakerList(BaseModel):
@@ -93,6 +132,7 @@ class SpeakerList(BaseModel):
     page: int
     limit: int
     pages: int
+    speakers_by: SpeakersBy = "name"
 
 
 class CountValue(BaseModel):
@@ -129,12 +169,60 @@ class SpeakerDetail(BaseModel):
     recent: list[Statement]
 
 
+class CopyRef(BaseModel):
+    id: int
+    article_id: int
+    outlet: str | None
+    title: str | None
+
+
+class TimelineStatement(Statement):
+    copies: list[CopyRef] = Field([], description="the same statement in near-duplicate articles, folded into this one")
+
+
+class IdentityDetail(BaseModel):
+    id: int
+    name: str
+    type: str
+    color: int
+    aliases: list[str]
+    roles: list[DatedValue]
+    affiliations: list[DatedValue]
+    forms: int = Field(description="how many name forms the linker merged into this identity")
+    statements: int = Field(description="a statement repeated in near-duplicate articles counts once")
+    articles: int = Field(description="near-duplicate articles count once")
+    said: int = Field(description="every statement attributed to it, copies included (what the timeline pages)")
+    first_seen: str | None
+    last_seen: str | None
+    channels: list[CountValue] = Field(description="statements by channel (a wire story's copies once)")
+    outlets: list[CountValue] = Field(description="statements by outlet (every copy)")
+    stances: list[CountValue] = Field(description="denials and confirmations")
+    timeline: Timeline
+    page: int
+    limit: int
+    pages: int
+    items: list[TimelineStatement] = Field(description="one page of its statements, newest first, copies folded")
+
+
+class IdentityChoice(BaseModel):
+    id: int
+    name: str
+    type: str
+    statements: int
+
+
+class Ambiguous(BaseModel):
+    detail: str
+    candidates: list[IdentityChoice]
+
+
 class ArticleSpeaker(BaseModel):
     id: int | None
     name: str | None
     type: str
     color: int
     statements: int
+    identity: IdentityRef | None = None
 
 
 class ProblemOut(BaseModel):
@@ -162,6 +250,7 @@ class ArticleDetail(BaseModel):
 
 class StorySeries(BaseModel):
     speaker_id: int | None
+    identity_id: int | None = Field(None, description="on a linked ledger, the identity this series counts")
     name: str | None = Field(description="None for the sum of all other speakers")
     color: int
     total: int
