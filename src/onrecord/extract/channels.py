@@ -83,10 +83,18 @@ def canonical_outlet(text: str, language: str = "en") -> str:
     return outlets(language).get(text, text)
 
 
+@lru_cache(maxsize=4)
+def _any_channel(language: str = "en") -> re.Pattern[str]:
+    """One pattern that matches wherever some channel phrase does (a quick test before the ordered search)."""
+    return re.compile("|".join(f"(?:{rx.pattern})" for _, rx in channel_patterns(language)), re.I)
+
+
 def find_channels(text: str, lo: int, hi: int, language: str = "en") -> list[Evidence]:
     """Channel phrases in ``text[lo:hi]`` (article offsets); a phrase never overlaps an earlier-listed one."""
     found: list[Evidence] = []
     window = text[lo:hi]
+    if _any_channel(language).search(window) is None:
+        return found
     for code, rx in channel_patterns(language):
         for m in rx.finditer(window):
             a, b = lo + m.start(), lo + m.end()

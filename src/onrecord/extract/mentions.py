@@ -110,6 +110,7 @@ INDEFINITE = {"a", "an", "one", "some", "several", "two", "three", "four", "many
               "various", "multiple", "numerous"}
 BOUNDARY = {",", ";", ":", "--", "—", "–", "(", ")", '"', "“", "”", "«", "»", "[", "]"}
 QUOTE_CHARS = {'"': "both", "“": "open", "”": "close", "«": "open", "»": "close", "„": "open"}
+_QUOTE_CHAR_RE = re.compile("[" + re.escape("".join(QUOTE_CHARS)) + "]")
 ENTITY_AFFILIATION = {"ORG", "GPE", "NORP", "LOC"}
 
 
@@ -238,10 +239,9 @@ def quote_ranges(text: str) -> list[tuple[int, int]]:
     """Character ranges inside double quotes (an unclosed quote runs to the end of the text)."""
     ranges: list[tuple[int, int]] = []
     open_at: int | None = None
-    for i, ch in enumerate(text):
-        kind = QUOTE_CHARS.get(ch)
-        if kind is None:
-            continue
+    for m in _QUOTE_CHAR_RE.finditer(text):
+        i = m.start()
+        kind = QUOTE_CHARS[m.group()]
         if open_at is None and kind in ("both", "open"):
             open_at = i + 1
         elif open_at is not None and kind in ("both", "close"):

@@ -116,7 +116,7 @@ class Discourse(Titles):
         self.orgs: dict[str, Entity] = {}
         self.stream: list[Mention] = []
         self.at: dict[tuple[int, int], Mention] = {}
-        self.quotes = [quote_ranges(p.doc.text) for p in parsed.paragraphs]
+        self.quotes = [quote_ranges(parsed.text[p.start:p.end]) for p in parsed.paragraphs]
         # every noun form that can put a common noun into the mention stream
         self._stream_nouns = self.roles | self.orgnouns | self.OUTLET_NOUNS | self.anon_nouns
         self._ends: dict[int, list[int]] = {}

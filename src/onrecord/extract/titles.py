@@ -68,8 +68,11 @@ class Titles:
             j = ent.end + 1
             while j < len(doc) and tag(doc[j]) == "DT":
                 j += 1
-            org = [doc[k] for k in range(j, len(doc)) if doc[k].ent_type_ == "ORG"
-                   and all(doc[x].ent_type_ == "ORG" for x in range(j, k + 1))]
+            org = []  # the organisation tokens that start right there
+            k = j
+            while k < len(doc) and doc[k].ent_type_ == "ORG":
+                org.append(doc[k])
+                k += 1
             cut = next((n for n, t in enumerate(org) if t.text in BOUNDARY), len(org))  # "(WHO)" is not part of it
             if org[:cut]:
                 out.append(RoleNP("", strip_the(re.sub(r"(?:'s|’s)$", "", text_of(org[:cut]))), ""))
