@@ -85,15 +85,17 @@ def canonical_outlet(text: str, language: str = "en") -> str:
 
 @lru_cache(maxsize=4)
 def _any_channel(language: str = "en") -> re.Pattern[str]:
-    """One pattern that matches wherever some channel phrase does (a quick test before the ordered search)."""
-    return re.compile("|".join(f"(?:{rx.pattern})" for _, rx in channel_patterns(language)), re.I)
+    """A quick test before the ordered search, on the lower-cased text: every phrase without its word
+    boundaries, so it matches wherever some channel phrase does (the lexicon's phrases are lower case)."""
+    inner = [ln.partition("\t")[2].strip() for ln in lexicon_lines("channels.tsv", language)]
+    return re.compile("|".join(f"(?:{rx})" for rx in inner))
 
 
 def find_channels(text: str, lo: int, hi: int, language: str = "en") -> list[Evidence]:
     """Channel phrases in ``text[lo:hi]`` (article offsets); a phrase never overlaps an earlier-listed one."""
     found: list[Evidence] = []
     window = text[lo:hi]
-    if _any_channel(language).search(window) is None:
+    if _any_channel(language).search(window.lower()) is None:
         return found
     for code, rx in channel_patterns(language):
         for m in rx.finditer(window):
