@@ -63,6 +63,12 @@ def _outlet_rx(language: str = "en") -> str:
     return r"(?:the\s+)?(?P<outlet>" + words + "|" + generic + r")(?![\w-])"
 
 
+@lru_cache(maxsize=4)
+def _outlet_literals(language: str = "en") -> tuple[str, ...]:
+    """Strings one of which every match of ``_outlet_rx`` contains."""
+    return tuple(sorted(set(outlets(language)) | set(OUTLET_WORDS), key=len))
+
+
 # a capitalised name run ("Pittsburgh Post-Gazette", "WESH 2"): what "via X" or "X of <outlet>" names
 _NAME_RUN = r"[A-Z][\w.&'-]*(?:\s+[A-Z0-9][\w.&'-]*){0,5}"
 # a person named before "of <outlet>": "told Paul Rivera of WESH 2 news", "via Brian Batko of the ..."
@@ -115,8 +121,11 @@ def find_relays(text: str, lo: int, hi: int, language: str = "en",
     window = text[lo:hi]
     out_rx = _outlet_rx(language)
     found: list[Evidence] = []
+    # an outlet name is a listed spelling or ends in an outlet word: without one, the first three
+    # patterns cannot match
+    named = any(w in window for w in _outlet_literals(language))
     for kind, rx in (("told", _TOLD + r"\s+" + out_rx), ("quoted", _QUOTED + r"\s+" + out_rx),
-                     ("reported", out_rx + r"\s+(?:reported|quoted|cited|said|reports|says)\b")):
+                     ("reported", out_rx + r"\s+(?:reported|quoted|cited|said|reports|says)\b")) if named else ():
         for m in re.finditer(r"(?<![\w-])" + rx, window):
             a, b = lo + m.start("outlet"), lo + m.end("outlet")
             if any(a < e.end and e.start < b for e in found):
