@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from onrecord.links.denials import Report, Said, link_stances, stance
+from onrecord.links.denials import Report, Said, link_stances, stance, what_is_claimed
 from onrecord.links.linker import run_links
 from onrecord.model import Article, Record, Speaker, Span, Statement
 from onrecord.store import Ledger
@@ -145,3 +147,128 @@ def test_a_target_must_carry_the_names_of_what_is_denied():
     assert [(k.statement_id, k.target_statement_id) for k in links] == [(3, 2)]
     _, links = link_stances([said[0], said[2]])
     assert links == []
+
+
+# -- what a denial is about ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("content, speaker, around, has, of_reports, anaphor", [
+    ("reports that the Velmar refinery would be sold were untrue", "Ostrava Energy", "", {"velmar", "refinery", "sold"},
+     True, False),
+    ("while talks went well, reports of a truce with Dunmore \"are not true.\"", "Ada Brink", "", {"truce", "dunmore"},
+     True, False),
+    ("reports that it raised its offer for Kessing Mills", "Ostrava Energy", "", {"ostrava", "raised", "kessing"}, True,
+     False),
+    ("the accusation", "the mayor", "For days the mayor denied ... .", set(), False, True),
+    ("No, that is not true at all", "the mayor", "", set(), False, True),
+    ("No, that is not true at all", "the mayor",
+     ('" ... ," the mayor said when asked about a report that the harbour fund paid for his yacht.'),
+     {"harbour", "fund", "yacht"}, True, False),
+    ("the harbour would reopen on Monday", "the mayor", "", {"harbour", "reopen"}, False, False),
+])
+def test_what_is_claimed(content, speaker, around, has, of_reports, anaphor):
+    claim = what_is_claimed(Said(1, 1, None, content, speaker=speaker, around=around))
+    assert {w[:4] for w in has} <= {w[:4] for w in claim.stems}
+    assert (claim.of_reports, claim.anaphor) == (of_reports, anaphor)
+
+
+# -- links in a ledger: (text, date, [(content, cue, speaker, type)]) per article; expected (denial, target) ---------
+
+REPORT = ("The Harbour Post reported that Ostrava Energy plans to buy the Kessing steel mill for 40 million euros.",
+          "2024-03-01", [("Ostrava Energy plans to buy the Kessing steel mill for 40 million euros", "reported",
+                          "Harbour Post", "outlet")])
+DENIAL = ("Ostrava Energy on Sunday denied reports that it plans to buy the Kessing steel mill.", "2024-03-03",
+          [("reports that it plans to buy the Kessing steel mill", "denied", "Ostrava Energy", "organization")])
+
+
+def _links(articles: list[tuple[str, str, list[tuple[str, str, str, str]]]]) -> list[tuple[str, str]]:
+    with Ledger.open(":memory:") as ledger:
+        for text, published, said in articles:
+            ledger.add(_record(text, published, said))
+        run_links(ledger.conn)
+        rows = ledger.conn.execute(
+            "SELECT s.content, COALESCE(t.content, a.title, 'article ' || a.id) FROM statement_links l"
+            " JOIN statements s ON s.id = l.statement_id LEFT JOIN statements t ON t.id = l.target_statement_id"
+            " LEFT JOIN articles a ON a.id = l.target_article_id ORDER BY l.statement_id").fetchall()
+        return [tuple(r) for r in rows]
+
+
+@pytest.mark.parametrize("articles, expected", [
+    pytest.param(  # the article carries the report it denies
+        [(("Local papers reported that the Velmar refinery would close in May, citing union sources. The energy "
+           "ministry said reports of a closure of the Velmar refinery in May were not true."), "2024-03-01",
+          [("the Velmar refinery would close in May", "reported", "Local papers", "outlet"),
+           ("reports of a closure of the Velmar refinery in May were not true", "said", "energy ministry",
+            "organization")])],
+        [("reports of a closure of the Velmar refinery in May were not true",
+          "the Velmar refinery would close in May")],
+        id="same-article"),
+    pytest.param([REPORT, DENIAL],
+                 [("reports that it plans to buy the Kessing steel mill",
+                   "Ostrava Energy plans to buy the Kessing steel mill for 40 million euros")],
+                 id="earlier-article"),
+    pytest.param([("Ostrava Energy reported higher profits at its Velmar power plant on Friday.", "2024-03-01",
+                   [("higher profits at its Velmar power plant", "reported", "Ostrava Energy", "organization")]),
+                  DENIAL], [], id="unrelated-article"),
+    pytest.param([(REPORT[0], "2024-03-05", REPORT[2]), DENIAL], [], id="later-article"),
+    pytest.param([("Ostrava Energy said on Friday that it plans to buy the Kessing steel mill for 40 million euros.",
+                   "2024-03-01", [("it plans to buy the Kessing steel mill for 40 million euros", "said",
+                                   "Ostrava Energy", "organization")]), DENIAL], [], id="same-speaker"),
+    pytest.param(  # "the accusation" names no proposition: the claim just before it
+        [(("Senator Ada Brink said the port director took bribes from shipping firms. The port director denied "
+           "the accusation."), "2024-03-01",
+          [("the port director took bribes from shipping firms", "said", "Ada Brink", "person"),
+           ("the accusation", "denied", "port director", "organization")])],
+        [("the accusation", "the port director took bribes from shipping firms")], id="anaphor"),
+])
+def test_links_in_a_ledger(articles, expected):
+    assert _links(articles) == expected
+
+
+@pytest.mark.parametrize("content, cue, linked", [
+    ("reports that Ostrava Energy would buy the Kessing steel mill for 40 million euros", "denied", True),
+    ("Ostrava Energy would buy the Kessing steel mill for 40 million euros", "denied", True),
+    ("the Ostrava Energy offer of 40 million euros for the Kessing steel mill", "rejected", False),
+    ("the Ostrava Energy application to buy the Kessing steel mill for 40 million euros", "denied", False),
+])
+def test_only_a_denial_of_a_claim_is_linked(content, cue, linked):
+    said = [Said(1, 10, "2024-03-01", "Ostrava Energy plans to buy the Kessing steel mill for 40 million euros",
+                 identity=1),
+            Said(2, 11, "2024-03-03", content, cue=cue, flags=("denial",), identity=2)]
+    stances, links = link_stances(said)
+    assert stances == {2: "denial"}
+    assert [(k.statement_id, k.target_statement_id) for k in links] == ([(2, 1)] if linked else [])
+
+
+def test_denial_of_reports_links_to_sources_account_in_same_article():
+    # a spokesman says "reports of X are not true" while the article carries unnamed sources' account of X,
+    # which shares only one rare word with the denial and none of its names
+    text = ("Velmari spokesman Oren Dask said that while there was progress at the meetings, reports of an agreement "
+            "on a truce and talks with Dunmore \"are not true.\" Earlier, unnamed Velmari sources quoted by the "
+            "Harbour Post had said that the group offered assurances on the border. \"In 18 months, if the "
+            "garrison is withdrawn and a truce is in force then other steps can follow,\" a Velmari source told the "
+            "Harbour Post, quoting from the draft.")
+    denial = ('while there was progress at the meetings, reports of an agreement on a truce and talks with Dunmore '
+              '"are not true."')
+    account = "In 18 months, if the garrison is withdrawn and a truce is in force then other steps can follow"
+    links = _links([(text, "2024-01-26", [
+        (denial, "said", "Oren Dask", "person"),
+        ("the group offered assurances on the border", "said", "unnamed Velmari sources", "anonymous"),
+        (account, "told", "a Velmari source", "anonymous")])])
+    assert links == [(denial, account)]
+
+
+SEED = Path(__file__).resolve().parents[1] / ".." / "shared" / "seed"
+
+
+def test_seed_denial_links_to_the_sources_account(tmp_path):
+    if not SEED.is_dir():
+        pytest.skip("../shared/seed not present: the seed page is read from there")
+    with Ledger.open(tmp_path / "seed.db") as ledger:
+        ledger.ingest([SEED])
+        run_links(ledger.conn)
+        rows = ledger.conn.execute(
+            "SELECT s.flags, t.speaker_type, t.speaker_name, s.speaker_name FROM statement_links l"
+            " JOIN statements s ON s.id = l.statement_id JOIN statements t ON t.id = l.target_statement_id").fetchall()
+    assert len(rows) == 1
+    flags, target_type, target_name, speaker = rows[0]
+    assert "denial" in flags and target_type == "anonymous" and target_name != speaker

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from onrecord.links.evaluate import GOLD, locate, make_copy, score_denials, score_speakers
+from onrecord.links.evaluate import GOLD, locate, make_copy, score_denials, score_links, score_speakers
 from onrecord.links.linker import run_links
 from onrecord.model import Article, Record, Speaker, Span, Statement
 from onrecord.store import Ledger
@@ -17,13 +17,28 @@ WIRE = ("The port authority of Selden said on Tuesday that dock workers would re
         "the company said shares rose in early trading.")
 
 
-@pytest.mark.parametrize("snippet, text, expected", [
-    ("dock workers", "the dock workers said", (4, 16)),
-    ("dock workers would", "the dock\n   workers would", (4, 25)),
-    ("harbour", "the dock workers", None),
+@pytest.mark.parametrize("snippet, text, near, expected", [
+    ("dock workers", "the dock workers said", None, (4, 16)),
+    ("dock workers would", "the dock\n   workers would", None, (4, 25)),
+    ("harbour", "the dock workers", None, None),
+    ("the rumors", "the rumors were untrue; he denied the rumors", None, (0, 10)),
+    ("the rumors", "the rumors were untrue; he denied the rumors", 30, (34, 44)),
 ])
-def test_locate(snippet, text, expected):
-    assert locate(snippet, text) == expected
+def test_locate(snippet, text, near, expected):
+    assert locate(snippet, text, near) == expected
+
+
+@pytest.mark.parametrize("source, part, text, expected", [
+    # the ledger's copy lost a title line: offsets shift, and "the rumors" occurs twice
+    ("TITLE\nThe rumors were untrue.  Coke denied the rumors on Monday.", "the rumors on",
+     "The rumors were untrue. Coke denied the rumors on Monday.", (36, 49)),
+    ("TITLE\nHe said it.", "it", "He said it.", (8, 10)),
+])
+def test_matcher_places_a_snippet_by_the_words_before_it(source, part, text, expected):
+    from onrecord.links.evaluate import _Matcher
+
+    start = source.index(part)
+    assert _Matcher.place(source, start, start + len(part), text) == expected
 
 
 def test_make_copy_is_deterministic():
@@ -69,6 +84,44 @@ def test_score_denials():
     assert got["denial"]["recall"] == 1.0 and got["denial"]["precision"] == 1.0
 
 
+def _span(text: str, part: str) -> dict[str, int]:
+    i = text.index(part)
+    return {"start": i, "end": i + len(part)}
+
+
+def test_score_links_counts_right_wrong_and_missed_links():
+    sources = {
+        "a": "The Harbour Post reported that Ostrava Energy plans to buy the Kessing steel mill.",
+        "b": "Ostrava Energy denied reports that it plans to buy the Kessing steel mill.",
+        "c": "Senator Ada Brink said the port director took bribes. The port director denied the accusation.",
+    }
+    ledger = Ledger.open(":memory:")
+    said = {"a": [("Ostrava Energy plans to buy the Kessing steel mill", "Harbour Post", "outlet", "reported")],
+            "b": [("reports that it plans to buy the Kessing steel mill", "Ostrava Energy", "organization", "denied")],
+            "c": [("the port director took bribes", "Ada Brink", "person", "said"),
+                  ("the accusation", "port director", "organization", "denied")]}
+    for ext, day in (("a", "2024-05-01"), ("b", "2024-05-02"), ("c", "2024-05-02")):
+        text = sources[ext]
+        sts = [Statement("indirect", Span.of(text, text.index(c), text.index(c) + len(c)),
+                         Span.of(text, text.index(cue), text.index(cue) + len(cue)), Speaker(n, t))
+               for c, n, t, cue in said[ext]]
+        ledger.add(Record(Article(text=text, id=ext, published=day), tuple(sts)))
+    run_links(ledger.conn)
+    gold = [
+        # linked to the earlier report: right
+        {"article": "b", **_span(sources["b"], said["b"][0][0]), "stance": "denial", "targets": [{"article": "a"}]},
+        # linked to Brink's statement, but the gold says nothing in the ledger is the claim: wrong
+        {"article": "c", **_span(sources["c"], "the accusation"), "stance": "denial", "targets": []},
+        # a gold target the ledger has no link for: missed
+        {"article": "a", **_span(sources["a"], said["a"][0][0]), "stance": "denial",
+         "targets": [{"article": "c", **_span(sources["c"], "the port director took bribes")}]},
+    ]
+    got = score_links(ledger.conn, gold, sources)
+    assert (got["tp"], got["fp"], got["fn"], got["links"]) == (1, 1, 1, 2)
+    assert (got["precision"], got["recall"]) == (0.5, 0.5)
+    assert got["other_article"] == "1/2" and got["links_outside_gold"] == 0 and got["wrong_on_non_stances"] == 0
+
+
 def test_gold_sets_are_offsets_not_text():
     import json
 
@@ -77,6 +130,30 @@ def test_gold_sets_are_offsets_not_text():
         assert len(rows) >= minimum
         assert all(set(r) <= {"article", "start", "end", "speaker", "type", "engine_ok", "note",
                               "stance"} for r in rows)
+
+
+def test_denial_link_gold_is_offsets_and_labels():
+    import json
+
+    gold = json.loads((GOLD / "denial_links.json").read_text())
+    rows = gold["statements"]
+    assert sum(r["stance"] is not None for r in rows) >= 40
+    assert all(set(r) == {"article", "start", "end", "stance", "targets", "note"} for r in rows)
+    assert all(set(t) in ({"article"}, {"article", "start", "end"}) for r in rows for t in r["targets"])
+    assert sum(bool(r["targets"]) for r in rows) >= 20
+
+
+def test_denial_link_gold_offsets_fit_the_shared_articles():
+    if not (SHARED / "reuters-21578" / "articles.jsonl.gz").exists():
+        pytest.skip("../shared/data/reuters-21578 not present: the denial link gold indexes its articles")
+    import json
+
+    from onrecord.links.evaluate import read_corpus
+
+    rows = json.loads((GOLD / "denial_links.json").read_text())["statements"]
+    spans = [r for r in rows] + [t for r in rows for t in r["targets"] if "start" in t]
+    texts = {r["id"]: r["text"] for r in read_corpus(SHARED.parent, {s["article"] for s in spans})}
+    assert all(s["article"] in texts and 0 <= s["start"] < s["end"] <= len(texts[s["article"]]) for s in spans)
 
 
 def test_gold_offsets_fit_the_shared_articles():

@@ -1,15 +1,18 @@
-"""Scores for the cross-article pass: speaker merging, near-duplicates, denial detection.
+"""Scores for the cross-article pass: speaker merging, near-duplicates, denial detection and linking.
 
     python -m onrecord.links.evaluate [--db LEDGER] [--relink] [--shared ../shared] [--json]
+                                      [--thresholds 0.3,0.4,0.5,0.6,0.7]
 
 Gold sets live in ``eval/links/`` as article ids, character offsets into the article's text
 as ``../shared`` holds it, and labels (no article text): ``speakers.json`` (who really said
-each statement), ``denials.json`` (whether each statement denies, confirms or neither) and
-``corpus.json`` (the articles the ledger is built from). Near-duplicate pairs are made by code
-from Reuters-21578 texts (``make_copy``) with a fixed seed, so only the recipe is stored. A gold
-statement is found again in the ledger by its content (located in the ledger's copy of the
-article, whitespace aside) and the largest overlap with the ledger's statements, so the sets
-survive reader and engine changes.
+each statement), ``denials.json`` (whether each statement denies, confirms or neither),
+``denial_links.json`` (what each denial or confirmation denies or confirms, and the articles
+added to the ledger for it) and ``corpus.json`` (the articles the ledger is built from).
+Near-duplicate pairs are made by code from Reuters-21578 texts (``make_copy``) with a fixed
+seed, so only the recipe is stored. A gold statement is found again in the ledger by its
+content (located in the ledger's copy of the article with the words before it, whitespace
+aside) and the largest overlap with the ledger's statements, so the sets survive reader and
+engine changes.
 """
 
 from __future__ import annotations
@@ -80,13 +83,22 @@ def _collapsed(text: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
-def locate(snippet: str, text: str) -> tuple[int, int] | None:
-    """Offsets of ``snippet`` in ``text``, ignoring differences in whitespace; None when absent."""
+def locate(snippet: str, text: str, near: int | None = None) -> tuple[int, int] | None:
+    """Offsets of ``snippet`` in ``text``, ignoring differences in whitespace; None when absent.
+
+    With ``near``, the occurrence that starts closest to that offset ("the rumors" twice in an article).
+    """
     flat, where = _collapsed(text)
     needle = " ".join(snippet.split())
     i = flat.find(needle)
     if i < 0 or not needle:
         return None
+    if near is not None:
+        hits = []
+        while i >= 0:
+            hits.append(i)
+            i = flat.find(needle, i + 1)
+        i = min(hits, key=lambda h: abs(where[h] - near))
     return where[i], where[i + len(needle) - 1] + 1
 
 
@@ -100,12 +112,24 @@ class _Matcher:
         for sid, aid, a, b in conn.execute("SELECT id, article_id, content_start, content_end FROM statements"):
             self.statements.setdefault(aid, []).append((a, b, sid))
 
+    @staticmethod
+    def place(source: str, start: int, end: int, text: str) -> tuple[int, int] | None:
+        """Where ``source[start:end]`` is in ``text``: located with the words before it, so that a short
+        snippet ("the rumors", "him") is not taken for an earlier occurrence; the snippet alone if that fails."""
+        for pad in (80, 30):
+            hit = locate(source[max(0, start - pad): end], text)
+            if hit is not None:
+                inner = locate(source[start:end], text[hit[0]: hit[1]], near=hit[1] - hit[0])
+                if inner is not None:
+                    return hit[0] + inner[0], hit[0] + inner[1]
+        return locate(source[start:end], text)
+
     def find(self, ext_id: str, start: int, end: int) -> int | None:
         """The statement whose content overlaps the gold content most (at least half of the shorter)."""
         if ext_id not in self.article or ext_id not in self.sources:
             return None
         aid, text = self.article[ext_id]
-        span = locate(self.sources[ext_id][start:end], text)
+        span = self.place(self.sources[ext_id], start, end, text)
         if span is None:
             return None
         start, end = span
@@ -183,6 +207,72 @@ def score_denials(conn: sqlite3.Connection, gold: list[dict[str, Any]], sources:
         out[label] = _prf(tp, fp, fn)
     out["denials_linked"] = sum(1 for g, s in pairs if g["stance"] == "denial" and s in linked)
     return out
+
+
+def score_links(conn: sqlite3.Connection, gold: list[dict[str, Any]], sources: dict[str, str]) -> dict[str, Any]:
+    """Precision and recall of what denials and confirmations are linked to.
+
+    A link is right when its target is one of the gold ``targets``: a statement (found again by
+    its offsets) or an article (the article itself or any of its statements). Every link the
+    ledger made from a gold statement counts: a link from a statement whose gold ``targets`` is
+    empty (nothing in the ledger is the claim) is wrong. Recall is over the gold statements that
+    have a target; ``same_article`` and ``other_article`` split it by where the gold target is.
+    ``wrong_on_non_stances`` counts the wrong links made from statements that deny or confirm nothing
+    (a detection error), ``links_outside_gold`` the links from statements the gold set does not hold.
+    """
+    match = _Matcher(conn, sources)
+    article_of = dict(conn.execute("SELECT id, article_id FROM statements").fetchall())
+    ext_of = dict(conn.execute("SELECT id, ext_id FROM articles").fetchall())
+    links: dict[int, list[tuple[int | None, int | None]]] = {}
+    for sid, ts, ta in conn.execute("SELECT statement_id, target_statement_id, target_article_id FROM statement_links"):
+        links.setdefault(sid, []).append((ts, ta))
+    tp = fp = 0
+    out: dict[str, Any] = {"gold": len(gold), "with_target": sum(bool(g["targets"]) for g in gold)}
+    matched = wrong_on_none = 0
+    seen: set[int] = set()
+    recall: dict[str, list[int]] = {"same_article": [0, 0], "other_article": [0, 0]}
+    for g in gold:
+        sid = match.find(g["article"], g["start"], g["end"])
+        matched += sid is not None
+        if sid is not None:
+            seen.add(sid)
+        statements = {match.find(t["article"], t["start"], t["end"]) for t in g["targets"] if "start" in t} - {None}
+        articles = {t["article"] for t in g["targets"] if "start" not in t}
+        right = False
+        for ts, ta in links.get(sid, []) if sid is not None else []:
+            where = ext_of.get(article_of.get(ts)) if ts is not None else ext_of.get(ta)
+            ok = (ts is not None and ts in statements) or where in articles
+            tp += ok
+            fp += not ok
+            wrong_on_none += not ok and g.get("stance") is None
+            right = right or ok
+        if g["targets"]:
+            kind = "same_article" if any(t["article"] == g["article"] for t in g["targets"]) else "other_article"
+            recall[kind][0] += right
+            recall[kind][1] += 1
+    out["matched"] = matched
+    out["links"] = tp + fp
+    out.update(_prf(tp, fp, out["with_target"] - sum(r for r, _ in recall.values())))
+    for kind, (r, n) in recall.items():
+        out[kind] = f"{r}/{n}"
+    out["wrong_on_non_stances"] = wrong_on_none
+    out["links_outside_gold"] = sum(len(v) for k, v in links.items() if k not in seen)
+    return out
+
+
+def link_table(conn: sqlite3.Connection, gold: list[dict[str, Any]], sources: dict[str, str],
+               thresholds: list[float]) -> list[dict[str, Any]]:
+    """``score_links`` after re-linking at each threshold; the ledger is left linked with the default settings."""
+    from .denials import DenialConfig
+    from .linker import LinkConfig, run_links
+
+    rows = []
+    for t in thresholds:
+        run_links(conn, LinkConfig(denials=DenialConfig(threshold=t)))
+        got = score_links(conn, gold, sources)
+        rows.append({"threshold": t, **{k: got[k] for k in ("links", "precision", "recall", "tp", "fp", "fn")}})
+    run_links(conn)
+    return rows
 
 
 # -- near-duplicates --------------------------------------------------------------------------------------------
@@ -289,14 +379,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pairs", type=int, default=500, help="Near-duplicate positive pairs to construct")
     ap.add_argument("--relink", action="store_true", help="Run `link` on --db before scoring")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--thresholds", help="Comma-separated denial-link thresholds to score in a table")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     result: dict[str, Any] = {"duplicates": score_duplicates(args.shared, args.pairs)}
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db
+        linked = json.loads((GOLD / "denial_links.json").read_text())
+        wanted = json.loads((GOLD / "corpus.json").read_text())["articles"] + linked["articles"]
         if db is None or not db.exists():
             db = db or Path(tmp) / "eval.db"
-            build_ledger(db, args.shared, json.loads((GOLD / "corpus.json").read_text())["articles"])
+            build_ledger(db, args.shared, wanted)
+        else:
+            with sqlite3.connect(db) as c:
+                have = {r[0] for r in c.execute("SELECT ext_id FROM articles")}
+            missing = [i for i in linked["articles"] if i not in have]
+            if missing:  # a ledger built before the linking gold set: add its articles (and link)
+                build_ledger(db, args.shared, missing)
         conn = sqlite3.connect(db)
         if args.relink:
             from .linker import run_links
@@ -305,10 +404,16 @@ def main(argv: list[str] | None = None) -> int:
             run_links(conn)
         speakers = json.loads((GOLD / "speakers.json").read_text())["statements"]
         denials = json.loads((GOLD / "denials.json").read_text())["statements"]
-        ids = {g["article"] for g in speakers + denials}
+        ids = {g["article"] for g in speakers + denials + linked["statements"]}
+        ids |= {t["article"] for g in linked["statements"] for t in g["targets"]}
         sources = {row["id"]: row["text"] for row in read_corpus(args.shared, ids)}
         result["speakers"] = score_speakers(conn, speakers, sources)
         result["denials"] = score_denials(conn, denials, sources)
+        if args.thresholds:
+            conn.isolation_level = None
+            table = link_table(conn, linked["statements"], sources, [float(t) for t in args.thresholds.split(",")])
+            result["denial_link_thresholds"] = {str(r.pop("threshold")): r for r in table}
+        result["denial_links"] = score_links(conn, linked["statements"], sources)
         conn.close()
     if args.json:
         print(json.dumps(result, indent=2))

@@ -35,6 +35,7 @@ class LinkConfig:
     stories: StoryConfig = field(default_factory=StoryConfig)
     denials: DenialConfig = field(default_factory=DenialConfig)
     context_chars: int = 80  # article text kept on each side of a cue for the denial detector
+    sentence_chars: int = 250  # article text kept on each side of a statement for what a denial is about
     # off (None): a bare surname joins a full name only with evidence; N: also when one person with that
     # surname is quoted within N days of it
     bare_window_days: int | None = None
@@ -211,10 +212,15 @@ def run_links(conn: sqlite3.Connection, config: LinkConfig = LinkConfig()) -> di
         if start is not None:
             lead = _before(text, start, config.context_chars)
         question = end is not None and "?" in text[end: end + 3]
+        around = ""
+        if start is not None and end is not None:
+            around = _sentence(text, start, end, config.sentence_chars).replace(text[start:end], " ... ")
         said.append(Said(m.statement_id, m.article_id, m.date, m.content, cue, context, lead,
                          flags.get(m.statement_id, ()), identity_of.get(m.statement_id), dup_of.get(m.article_id),
-                         (start, end) if start is not None and end is not None else None, question))
-    reports = [Report(a[0], a[1], f"{a[2] or ''}\n{a[3][:400]}", dup_of.get(a[0])) for a in articles]
+                         (start, end) if start is not None and end is not None else None, question,
+                         m.name or "", m.type or "unknown", story_of.get(m.article_id), around))
+    reports = [Report(a[0], a[1], f"{a[2] or ''}\n{a[3][:400]}", dup_of.get(a[0]), story_of.get(a[0]))
+               for a in articles]
     stances, links = link_stances(said, reports, config.denials)
     timings["denials"] = time.perf_counter() - t
 
