@@ -24,7 +24,7 @@ from ..model import Span, Speaker, SpeakerType
 from .mentions import (
     BOUNDARY, DETERMINERS, ENTITY_AFFILIATION, GENDERED_HONORIFICS, GENDERED_ROLES, INDEFINITE,
     PREPOSITIONS, PRONOUNS, RoleNP, contiguous, document_nouns, first_name_gender, in_lexicon, is_plural, word_forms,
-    lexicon_sections, name_key, noun_key, org_nouns, outlet_name, premodifier, quote_ranges,
+    lexicon_sections, name_key, noun_key, org_nouns, outlet_name, premodifier, quote_ranges, singulars,
     role_np, role_nouns, sentences, strip_the, tag, text_of,
 )
 from .titles import Titles
@@ -121,6 +121,11 @@ class Discourse(Titles):
         self._stream_nouns = self.roles | self.orgnouns | self.OUTLET_NOUNS | self.anon_nouns
         self._ends: dict[int, list[int]] = {}
         self._person_keys: dict[tuple[int, int, int], tuple[tuple[str, ...], str | None]] = {}
+        self._cand_hashes: set[int] | None = None
+        self._pronoun_hashes: set[int] = set()
+        self._nns = 0
+        self._noun_hashes: dict[int, bool] = {}
+        self._maybe: dict[int, list[bool] | None] = {}
         self.sent_index: list[dict[int, int]] = []
         self.sent_spans: list[tuple[int, TokSpan]] = []
         for p in parsed.paragraphs:
@@ -325,9 +330,12 @@ class Discourse(Titles):
                 elif ent.label_ in ("ORG", "NORP"):
                     items.append((ent.start, "org", ent))
                     taken.update(range(ent.start, ent.end))
-            for t in sent:
-                if t.i in taken:
+            doc = sent.doc
+            maybe = self._stream_candidates(pi, doc)
+            for i in range(sent.start, sent.end):
+                if i in taken or (maybe is not None and not maybe[i]):
                     continue
+                t = doc[i]
                 text, fine = t.text, t.tag_
                 tg = fine or tag(t)
                 if tg == "PRP" and text.lower() in STREAM_PRONOUNS:
@@ -350,6 +358,38 @@ class Discourse(Titles):
                         items.append((t.i, "group", (t, "anonymous")))  # "the researchers": a group
             for ti, kind, payload in sorted(items, key=lambda x: x[0]):
                 self._add(pi, g, kind, payload)
+
+    def _stream_candidates(self, pi: int, doc: Doc) -> list[bool] | None:
+        """For each token of paragraph ``pi``, whether it can enter the mention stream at all (a stream
+        pronoun, a word of a known name, a plural noun, a noun some lexicon lists), from the token
+        arrays; None when the paragraph has lemmas (then every token is looked at)."""
+        if pi in self._maybe:
+            return self._maybe[pi]
+        if not len(doc) or doc.has_annotation("LEMMA"):
+            self._maybe[pi] = None
+            return None
+        from spacy.attrs import LOWER, ORTH, TAG
+        from spacy.strings import get_string_id
+
+        if self._cand_hashes is None:
+            self.candidates_for("")  # builds the name-word index
+            assert self._by_word is not None
+            self._cand_hashes = {get_string_id(w) for index in self._by_word for w in index}
+            self._pronoun_hashes = {get_string_id(w) for w in STREAM_PRONOUNS}
+            self._nns = get_string_id("NNS")
+        nouns = self._noun_hashes
+        strings = doc.vocab.strings
+        out = []
+        for orth, low, tg in doc.to_array([ORTH, LOWER, TAG]).tolist():
+            if low in self._pronoun_hashes or orth in self._cand_hashes or tg == self._nns:
+                out.append(True)
+                continue
+            hit = nouns.get(low)
+            if hit is None:
+                hit = nouns[low] = not self._stream_nouns.isdisjoint(singulars(strings[low]))
+            out.append(hit)
+        self._maybe[pi] = out
+        return out
 
     def _definite(self, t: Token) -> bool:
         left = [c for c in t.children if c.i < t.i] if t.doc.has_annotation("DEP") else []
