@@ -539,7 +539,7 @@ def find_attributions(parsed: Parsed, settings: Settings) -> list[Attribution]:
 
 def _depth(t: Token) -> int:
     d = 0
-    while t.head is not t and d < 50:
+    while t.head.i != t.i and d < 50:
         t = t.head
         d += 1
     return d
