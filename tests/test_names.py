@@ -89,3 +89,17 @@ def test_unread_paragraph_resolves_surname_speaker() -> None:
 
     record = extract_text(text)
     assert [s.speaker.name for s in record.statements] == ["Helena Marsh"]
+
+
+@pytest.mark.parametrize("unread", [
+    "",                                                      # empty paragraph
+    "BREAKING NEWS: MARKETS FALL AS TALKS STALL",            # an all-capitals line
+    "Москва и Киев не договорились.",                        # another script
+    " ".join(["Alpha Beta Gamma Delta"] * 2000),             # a long run of capitalised words
+])
+def test_label_names_odd_paragraphs(unread) -> None:
+    """Odd paragraphs end with entities that are whole tokens, in bounded time, and never fail."""
+    docs = _docs([("Weber said no.", [("Weber", "PERSON")])], unread)
+    label_names(docs, [[], [(0, len(docs[-1]))]])
+    for e in docs[-1].ents:
+        assert e.text.strip() == e.text and len(e) <= 6
