@@ -126,6 +126,7 @@ class Discourse(Titles):
         self._nns = 0
         self._noun_hashes: dict[int, bool] = {}
         self._maybe: dict[int, list[bool] | None] = {}
+        self._ents: dict[int, tuple[TokSpan, ...]] = {}
         self.sent_index: list[dict[int, int]] = []
         self.sent_spans: list[tuple[int, TokSpan]] = []
         for p in parsed.paragraphs:
@@ -245,7 +246,7 @@ class Discourse(Titles):
     def _collect_people(self) -> None:
         singles: list[tuple[tuple[str, ...], str | None]] = []
         for _, doc in self._docs():
-            for ent in doc.ents:
+            for ent in self.ents_of(doc):
                 if ent.label_ != "PERSON":
                     continue
                 key, gender = self._person_key(ent)
@@ -263,7 +264,7 @@ class Discourse(Titles):
             if not self.candidates_for(key[0]) and key not in self.persons:
                 self.persons[key] = Entity("person", key[0], gender=gender or self.genders.get(key[0]))
         for _, doc in self._docs():
-            for ent in doc.ents:
+            for ent in self.ents_of(doc):
                 key, gender = self._person_key(ent)
                 # the small model often misses names in captions: any entity spelled like a known name counts
                 if ent.label_ == "PERSON" or (len(key) > 1 and key in self.persons):
@@ -321,7 +322,9 @@ class Discourse(Titles):
         for g, (pi, sent) in enumerate(self.sent_spans):
             items: list[tuple[int, str, Any]] = []
             taken: set[int] = set()
-            for ent in sent.ents:
+            for ent in self.ents_of(sent.doc):
+                if ent.start < sent.start or ent.end > sent.end:
+                    continue
                 key, _ = self._person_key(ent)
                 if ent.label_ == "PERSON" or (key in self.persons and len(key) > 1) or (
                         len(key) == 1 and ent.label_ in ("ORG", "GPE", "NORP", "LOC") and self.candidates_for(key[0])):
@@ -358,6 +361,13 @@ class Discourse(Titles):
                         items.append((t.i, "group", (t, "anonymous")))  # "the researchers": a group
             for ti, kind, payload in sorted(items, key=lambda x: x[0]):
                 self._add(pi, g, kind, payload)
+
+    def ents_of(self, doc: Doc) -> tuple[TokSpan, ...]:
+        """``doc.ents``, built once per doc (spaCy builds the tuple from the tokens on every access)."""
+        found = self._ents.get(id(doc))
+        if found is None:
+            found = self._ents[id(doc)] = tuple(doc.ents)
+        return found
 
     def _stream_candidates(self, pi: int, doc: Doc) -> list[bool] | None:
         """For each token of paragraph ``pi``, whether it can enter the mention stream at all (a stream
@@ -615,7 +625,7 @@ class Discourse(Titles):
             return m.entity.speaker(span)
         if self._is_group(head, tokens):
             return self._anonymous(head, span)
-        ents = [e for e in head.doc.ents if e.start <= head.i < e.end]
+        ents = [e for e in self.ents_of(head.doc) if e.start <= head.i < e.end]
         outlet = outlet_name(text_of(tokens), self.language) or outlet_name(head.text, self.language) or (
             outlet_name(ents[0].text, self.language, by_form=True) if ents and ents[0].label_ == "ORG" else None)
         if outlet:
