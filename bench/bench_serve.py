@@ -2,6 +2,13 @@
 
     python bench/bench_serve.py                       # build /tmp/onrecord-bench-serve.db once, 200 req/s for 25 s
     python bench/bench_serve.py --rate 200 --duration 25 --workers 2 --statements 1000000
+    python bench/bench_serve.py --linked              # the same ledger after a cross-article link pass
+
+``--linked`` serves a copy of the ledger (``<db>.linked.db``) whose cross-article tables are filled by SQL in the
+shapes ``onrecord link`` writes (one identity per name, three articles in twenty a near-duplicate cluster, one
+statement in 97 a denial or confirmation, half of them linked): a stand-in, since linking a million generated
+statements would measure the generator. Speaker requests then go to the identity a per-article speaker id
+redirects to, and speaker-filtered searches filter by identity.
 
 It builds a ledger with the ledger's own schema (``onrecord.store.migrations``) from generated text (no data
 from elsewhere), starts ``uvicorn`` on loopback with ``--workers`` processes, and drives an open-loop request
@@ -300,6 +307,71 @@ def start_server(db: Path, port: int, workers: int) -> subprocess.Popen:
     raise SystemExit("the server did not come up")
 
 
+LINK_STANDIN = """
+BEGIN;
+DELETE FROM speaker_identity; DELETE FROM statement_identity; DELETE FROM article_duplicates;
+DELETE FROM statement_stance; DELETE FROM statement_links;
+INSERT INTO speaker_identity (key, name, type, aliases, roles, affiliations, forms, n_statements, n_articles,
+                              first_seen, last_seen)
+  SELECT 'person:' || lower(coalesce(speaker_name, '?')) || ':' || speaker_type, coalesce(speaker_name, '?'),
+         speaker_type, json_array(substr(speaker_name, instr(speaker_name, ' ') + 1)),
+         json_array(json_object('value', 'minister', 'first_seen', min(date), 'last_seen', max(date),
+                                'count', count(*))),
+         '[]', '[]', count(*), count(DISTINCT article_id), min(date), max(date)
+  FROM statements GROUP BY speaker_name, speaker_type;
+CREATE TEMP TABLE k AS SELECT id, name, type FROM speaker_identity;
+CREATE INDEX temp.k_name ON k(name, type);
+INSERT INTO statement_identity (statement_id, identity_id, form)
+  SELECT s.id, k.id, 'f' FROM statements s JOIN k ON k.name = coalesce(s.speaker_name, '?') AND k.type = s.speaker_type;
+UPDATE speakers SET identity_id = (SELECT k.id FROM k WHERE k.name = coalesce(speakers.name, '?') AND k.type = speakers.type);
+INSERT INTO article_duplicates SELECT id, id - (id % 20), 0.9 FROM articles WHERE id % 20 IN (0, 1, 2) AND id >= 20;
+INSERT INTO statement_stance
+  SELECT id, CASE WHEN id % 2 THEN 'denial' ELSE 'confirmation' END FROM statements WHERE id % 97 = 0;
+INSERT INTO statement_links (statement_id, target_statement_id, relation, score)
+  SELECT id, id - 500, CASE WHEN id % 2 THEN 'denies' ELSE 'confirms' END, 0.6
+  FROM statements WHERE id % 194 = 0 AND id > 500;
+COMMIT;
+"""
+
+
+def linked_copy(db: Path) -> Path:
+    """``<db>.linked.db``: a copy of the bench ledger with its cross-article tables filled (kept between runs)."""
+    out = Path(f"{db}.linked.db")
+    if out.exists() and out.stat().st_mtime >= db.stat().st_mtime:
+        return out
+    print(f"building {out} (a copy of the ledger, linked by SQL)", file=sys.stderr)
+    tmp = Path(f"{out}.tmp")
+    tmp.unlink(missing_ok=True)
+    src = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    dst = sqlite3.connect(tmp)
+    src.backup(dst)
+    src.close()
+    dst.isolation_level = None
+    dst.execute("PRAGMA journal_mode=WAL")
+    dst.execute("PRAGMA synchronous=OFF")
+    dst.executescript(LINK_STANDIN)
+    dst.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    dst.close()
+    tmp.replace(out)
+    return out
+
+
+def to_identities(db: Path, plan: list[tuple[str, str, dict[str, Any]]]) -> list[tuple[str, str, dict[str, Any]]]:
+    """The plan as a linked reading room is used: identity pages and identity filters."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    of_row = dict(conn.execute("SELECT id, identity_id FROM speakers"))
+    of_name = dict(conn.execute("SELECT name, id FROM speaker_identity"))
+    conn.close()
+    out = []
+    for kind, path, params in plan:
+        if path.startswith("/api/speakers/"):
+            path = f"/api/identities/{of_row[int(path.rsplit('/', 1)[1])]}"
+        if "speaker" in params:
+            params = {**{k: v for k, v in params.items() if k != "speaker"}, "identity": of_name[params["speaker"]]}
+        out.append((kind, path, params))
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", type=Path, default=DEFAULT_DB)
@@ -312,13 +384,17 @@ def main() -> None:
                     help="which requests: 'all' runs search, then speaker, then both")
     ap.add_argument("--max-in-flight", type=int, default=64)
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    ap.add_argument("--linked", action="store_true", help="serve a linked copy of the ledger (see above)")
     ap.add_argument("--drive", default=None, help=argparse.SUPPRESS)  # internal: the load process
+    ap.add_argument("--serve-db", type=Path, default=None, help=argparse.SUPPRESS)  # internal: the ledger served
     args = ap.parse_args()
 
     meta_path = Path(f"{args.db}.json")
     if args.drive:
         meta = json.loads(meta_path.read_text())
         plan = requests_plan(meta, int(args.rate * args.duration), args.mix)
+        if args.linked:
+            plan = to_identities(args.serve_db or args.db, plan)
         try:  # a cheaper event loop for the load process, when installed
             import uvloop
 
@@ -339,11 +415,13 @@ def main() -> None:
     conn.close()
     meta_path.write_text(json.dumps(meta))
 
+    served_db = linked_copy(args.db) if args.linked else args.db
     port = free_port()
     t0 = time.perf_counter()
-    server = start_server(args.db, port, args.workers)
+    server = start_server(served_db, port, args.workers)
     ready_s = time.perf_counter() - t0
-    report: dict[str, Any] = {"statements": n_statements, "rate_rps": args.rate, "duration_s": args.duration,
+    report: dict[str, Any] = {"statements": n_statements, "linked": args.linked,
+                              "rate_rps": args.rate, "duration_s": args.duration,
                               "workers": args.workers, "cpus": os.cpu_count(), "build_s": meta.get("build_s"),
                               "server_ready_s": round(ready_s, 1), "load_average_before": os.getloadavg()[0]}
     try:
@@ -351,7 +429,8 @@ def main() -> None:
         for mix in mixes:
             cmd = [sys.executable, __file__, "--db", str(args.db), "--drive", f"http://127.0.0.1:{port}",
                    "--rate", str(args.rate), "--duration", str(args.duration), "--mix", mix,
-                   "--max-in-flight", str(args.max_in_flight)]
+                   "--max-in-flight", str(args.max_in_flight)] + (["--linked", "--serve-db", str(served_db)]
+                                                                   if args.linked else [])
             cpu0 = cpu_seconds(server.pid)
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=args.duration * 4 + 60)
             if done.returncode != 0:
@@ -363,7 +442,8 @@ def main() -> None:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
-    print(f"ledger: {n_statements:,} statements; server ready in {ready_s:.1f} s; load average before the run "
+    print(f"ledger: {n_statements:,} statements{' (linked copy)' if args.linked else ''}; "
+          f"server ready in {ready_s:.1f} s; load average before the run "
           f"{report['load_average_before']:.1f}; after {os.getloadavg()[0]:.1f}")
     print(f"{args.workers} uvicorn workers on {os.cpu_count()} CPUs; "
           f"open-loop {args.rate:g} req/s for {args.duration:g} s per mix; latency from scheduled send to last byte")
