@@ -68,14 +68,14 @@ CASES = [
 @pytest.mark.parametrize(("recognised", "unread", "expected"), CASES)
 def test_label_names(recognised, unread, expected) -> None:
     docs = _docs(recognised, unread)
-    label_names(docs, [[]] * len(recognised) + [[(0, len(docs[-1]))]])
+    label_names(docs, [True] * len(recognised) + [False])
     assert [(e.text, e.label_) for e in docs[-1].ents] == expected
 
 
 def test_recognised_docs_are_left_alone() -> None:
     docs = _docs([("Weber said no.", [("Weber", "PERSON")])], "Anna Weber stayed.")
     before = [(e.text, e.label_) for e in docs[0].ents]
-    label_names(docs, [[], [(0, len(docs[1]))]])
+    label_names(docs, [True, False])
     assert [(e.text, e.label_) for e in docs[0].ents] == before
 
 
@@ -100,6 +100,6 @@ def test_unread_paragraph_resolves_surname_speaker() -> None:
 def test_label_names_odd_paragraphs(unread) -> None:
     """Odd paragraphs end with entities that are whole tokens, in bounded time, and never fail."""
     docs = _docs([("Weber said no.", [("Weber", "PERSON")])], unread)
-    label_names(docs, [[], [(0, len(docs[-1]))]])
+    label_names(docs, [True, False])
     for e in docs[-1].ents:
         assert e.text.strip() == e.text and len(e) <= 6

@@ -40,20 +40,25 @@ OPENERS = frozenset({"but", "and", "or", "so", "yet", "when", "while", "if", "as
 
 
 @lru_cache(maxsize=8)
+def _first_names(language: str) -> frozenset[str]:
+    return frozenset(first_name_gender(language))
+
+
+@lru_cache(maxsize=8)
 def _stopwords(language: str) -> frozenset[str]:
     return frozenset(w.lower() for w in lexicon_lines("stopwords.txt", language)) | OPENERS | DETERMINERS | PREPOSITIONS
 
 
-def label_names(docs: Sequence[Doc], unread: Sequence[Sequence[tuple[int, int]]], language: str = "en") -> None:
-    """Set entities on the token ranges ``unread[i]`` of ``docs[i]`` (the parts the entity recognizer did
-    not read), from what it found in the rest of the same article."""
-    if not any(unread):
+def label_names(docs: Sequence[Doc], recognised: Sequence[bool], language: str = "en") -> None:
+    """Set entities on the docs with ``recognised`` False (the entity recognizer did not read them), from
+    what it found in the recognised docs of the same article."""
+    if all(recognised):
         return
     known: dict[tuple[str, ...], Counter[str]] = {}
     surnames: set[str] = set()
     firsts: set[str] = set()
-    for doc, ranges in zip(docs, unread):
-        if ranges and ranges[0] == (0, len(doc)):
+    for doc, rec in zip(docs, recognised):
+        if not rec:
             continue
         for ent in doc.ents:
             if ent.label_ not in CARRIED:
@@ -71,44 +76,43 @@ def label_names(docs: Sequence[Doc], unread: Sequence[Sequence[tuple[int, int]]]
         by_first.setdefault(words[0], []).append((words, labels.most_common(1)[0][0]))
     for options in by_first.values():
         options.sort(key=lambda x: -len(x[0]))
-    firsts |= set(first_name_gender(language))
+    firsts |= _first_names(language)
     titles = role_nouns(language)
     stop = _stopwords(language)
     forms = lexicon_sections("name_forms.txt", language)
-    for doc, ranges in zip(docs, unread):
-        if not ranges or not len(doc):
+    for doc, rec in zip(docs, recognised):
+        if rec or not len(doc):
             continue
         words = [t.text for t in doc]
-        spans = [x for a, b in ranges for x in _find(words, a, b, by_first, surnames, firsts, titles, stop, forms)]
-        whole = ranges[0] == (0, len(doc))
+        spans = _find(words, by_first, surnames, firsts, titles, stop, forms)
         doc.set_ents([doc.char_span(doc[a].idx, doc[b - 1].idx + len(doc[b - 1].text), label=label)
-                      for a, b, label in spans], default="outside" if whole else "unmodified")
+                      for a, b, label in spans], default="outside")
 
 
-def _find(words: list[str], lo: int, hi: int, by_first: dict[str, list[tuple[tuple[str, ...], str]]],
+def _find(words: list[str], by_first: dict[str, list[tuple[tuple[str, ...], str]]],
           surnames: set[str], firsts: set[str], titles: frozenset[str], stop: frozenset[str],
           forms: dict[str, frozenset[str]]) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
-    i = lo
-    while i < hi:
+    i = 0
+    while i < len(words):
         w = words[i]
         if not w[:1].isupper():
             i += 1
             continue
-        j = _run_end(words, i, hi)
+        j = _run_end(words, i)
         person = _person_in_run(words, i, j, surnames, firsts, titles, stop)
         if person is not None:
             out.append((person[0], person[1], "PERSON"))
             i = j
             continue
         form = _by_form(words, i, j, stop, forms, titles)
-        if form is not None and not any(_known_at(words, k, hi, by_first) for k in range(i, j)):
+        if form is not None and not any(_known_at(words, k, by_first) for k in range(i, j)):
             out.append(form)
             i = j
             continue
         k = i
         while k < j:
-            match = _known_at(words, k, hi, by_first)
+            match = _known_at(words, k, by_first)
             if match is None:
                 k += 1
                 continue
@@ -119,8 +123,9 @@ def _find(words: list[str], lo: int, hi: int, by_first: dict[str, list[tuple[tup
     return out
 
 
-def _run_end(words: list[str], i: int, n: int) -> int:
+def _run_end(words: list[str], i: int) -> int:
     """End of the run of capitalised words (with name particles: "Ludwig van Beethoven") starting at ``i``."""
+    n = len(words)
     j = i + 1
     while j < n:
         w = words[j]
@@ -199,9 +204,9 @@ def _by_form(words: list[str], i: int, j: int, stop: frozenset[str], forms: dict
     return a, j, "PERSON"
 
 
-def _known_at(words: list[str], k: int, hi: int, by_first: dict[str, list[tuple[tuple[str, ...], str]]]
+def _known_at(words: list[str], k: int, by_first: dict[str, list[tuple[tuple[str, ...], str]]]
               ) -> tuple[int, str] | None:
     for name, label in by_first.get(words[k], ()):
-        if k + len(name) <= hi and tuple(words[k:k + len(name)]) == name:
+        if tuple(words[k:k + len(name)]) == name:
             return len(name), label
     return None

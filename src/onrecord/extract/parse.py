@@ -70,8 +70,8 @@ def parse(article: Article, nlp: Language | None = None, *, language: str = "en"
     else:
         lexicon = cue_lexicon(language)
         flags = [lexicon.may_attribute(t) for t in texts]
-        docs, unread = _run(nlp, texts, flags)
-        label_names(docs, unread, language)
+        docs = _run(nlp, texts, flags)
+        label_names(docs, flags, language)
     paragraphs = [Paragraph(i, a, b, doc, flag) for i, ((a, b), doc, flag) in enumerate(zip(bounds, docs, flags))]
     return Parsed(article, paragraphs)
 
@@ -93,12 +93,11 @@ def parse_many(articles: Iterable[Article], nlp: Language | None = None, *, lang
     def flush() -> Iterator[Parsed]:
         texts = [a.text[x:y] for a, bounds in pending for x, y in bounds]
         flags = [lexicon.may_attribute(t) for t in texts]
-        all_docs, all_unread = _run(nlp, texts, flags)
-        docs, unread_it, flag_it = iter(all_docs), iter(all_unread), iter(flags)
+        docs, flag_it = iter(_run(nlp, texts, flags)), iter(flags)
         for article, bounds in pending:
             own = [next(docs) for _ in bounds]
             own_flags = [next(flag_it) for _ in bounds]
-            label_names(own, [next(unread_it) for _ in bounds], language)
+            label_names(own, own_flags, language)
             paragraphs = [Paragraph(i, x, y, doc, flag) for i, ((x, y), doc, flag) in enumerate(zip(bounds, own, own_flags))]
             yield Parsed(article, paragraphs)
 
@@ -113,8 +112,8 @@ def parse_many(articles: Iterable[Article], nlp: Language | None = None, *, lang
         yield from flush()
 
 
-def _run(nlp: Language, texts: list[str], flags: list[bool]) -> tuple[list[Doc], list[list[tuple[int, int]]]]:
-    """Docs for ``texts`` in input order, and for each the token ranges the entity recognizer did not read.
+def _run(nlp: Language, texts: list[str], flags: list[bool]) -> list[Doc]:
+    """Docs for ``texts`` in input order.
 
     Flagged texts are tagged, parsed and run through the entity recognizer; the others get
     tokens and rule-based sentences only (their names come from ``names.label_names``).
@@ -129,18 +128,15 @@ def _run(nlp: Language, texts: list[str], flags: list[bool]) -> tuple[list[Doc],
     pos_of = _tag_to_pos(nlp) if "attribute_ruler" in names else None
     sentencizer = _sentencizer()
     out: list[Doc] = []
-    unread: list[list[tuple[int, int]]] = []
     for f in flags:
         if f:
             doc = next(parsed_docs)
             if pos_of is not None:
                 _set_pos(doc, pos_of)
-            unread.append([])
         else:
             doc = sentencizer(next(other_docs))
-            unread.append([(0, len(doc))])
         out.append(doc)
-    return out, unread
+    return out
 
 
 @lru_cache(maxsize=4)
