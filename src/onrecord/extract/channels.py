@@ -42,16 +42,23 @@ class Evidence:
 
 
 @lru_cache(maxsize=4)
-def channel_patterns(language: str = "en") -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """(code, compiled phrase) pairs in lexicon order."""
+def _channel_rules(language: str = "en") -> tuple[tuple[str, str], ...]:
+    """(code, phrase pattern) pairs of ``channels.tsv`` in lexicon order, codes checked."""
     out = []
     for ln in lexicon_lines("channels.tsv", language):
         code, _, rx = ln.partition("\t")
         code = code.strip()
         if code not in CHANNEL_CODES:
             raise ValueError(f"channels.tsv: unknown channel code {code!r}; known: {', '.join(CHANNEL_CODES)}")
-        out.append((code, re.compile(r"(?<![\w-])(?:" + rx.strip() + r")(?![\w-])", re.I)))
+        out.append((code, rx.strip()))
     return tuple(out)
+
+
+@lru_cache(maxsize=4)
+def channel_patterns(language: str = "en") -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(code, compiled phrase) pairs in lexicon order."""
+    return tuple((code, re.compile(r"(?<![\w-])(?:" + rx + r")(?![\w-])", re.I))
+                 for code, rx in _channel_rules(language))
 
 
 @lru_cache(maxsize=4)
@@ -93,8 +100,7 @@ def canonical_outlet(text: str, language: str = "en") -> str:
 def _any_channel(language: str = "en") -> re.Pattern[str]:
     """A quick test before the ordered search, on the lower-cased text: every phrase without its word
     boundaries, so it matches wherever some channel phrase does (the lexicon's phrases are lower case)."""
-    inner = [ln.partition("\t")[2].strip() for ln in lexicon_lines("channels.tsv", language)]
-    return re.compile("|".join(f"(?:{rx})" for rx in inner))
+    return re.compile("|".join(f"(?:{rx})" for _, rx in _channel_rules(language)))
 
 
 def find_channels(text: str, lo: int, hi: int, language: str = "en") -> list[Evidence]:

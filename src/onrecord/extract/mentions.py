@@ -50,10 +50,12 @@ def lexicon_table(name: str, language: str = "en") -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=8)
 def role_nouns(language: str = "en") -> frozenset[str]:
     return frozenset(x.lower() for x in lexicon_lines("role_nouns.txt", language))
 
 
+@lru_cache(maxsize=8)
 def org_nouns(language: str = "en") -> frozenset[str]:
     return frozenset(x.lower() for x in lexicon_lines("organizations.txt", language))
 

@@ -98,7 +98,8 @@ def parse_many(articles: Iterable[Article], nlp: Language | None = None, *, lang
             own = [next(docs) for _ in bounds]
             own_flags = [next(flag_it) for _ in bounds]
             label_names(own, own_flags, language)
-            paragraphs = [Paragraph(i, x, y, doc, flag) for i, ((x, y), doc, flag) in enumerate(zip(bounds, own, own_flags))]
+            paragraphs = [Paragraph(i, x, y, doc, flag)
+                          for i, ((x, y), doc, flag) in enumerate(zip(bounds, own, own_flags))]
             yield Parsed(article, paragraphs)
 
     for article in articles:
