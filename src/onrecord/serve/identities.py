@@ -35,7 +35,8 @@ def is_linked(conn: sqlite3.Connection) -> bool:
         return False
 
 
-def _json_list(raw: str | None) -> list[Any]:
+def json_list(raw: str | None) -> list[Any]:
+    """A JSON list column as a list ([] when empty, malformed or not a list)."""
     try:
         value = json.loads(raw) if raw else []
     except ValueError:
@@ -46,7 +47,7 @@ def _json_list(raw: str | None) -> list[Any]:
 def _dated(raw: str | None, top: int) -> list[dict[str, Any]]:
     """Roles or affiliations as stored by the linker: ``[{value, first_seen, last_seen, count}]``."""
     out = []
-    for e in _json_list(raw)[:top]:
+    for e in json_list(raw)[:top]:
         if isinstance(e, dict) and e.get("value"):
             out.append({"value": str(e["value"]), "first_seen": e.get("first_seen"), "last_seen": e.get("last_seen"),
                         "count": int(e.get("count") or 0)})
@@ -154,7 +155,7 @@ def resolve(conn: sqlite3.Connection, ref: str) -> int | list[dict[str, Any]] | 
         found = conn.execute("SELECT id, name, type, n_statements, aliases FROM speaker_identity "
                              "WHERE name LIKE ? ESCAPE '\\' OR aliases LIKE ? ESCAPE '\\'", (like, like)).fetchall()
         rows = ([r for r in found if fold(r[1]) == want]
-                or [r for r in found if want in (fold(str(a)) for a in _json_list(r[4]))])
+                or [r for r in found if want in (fold(str(a)) for a in json_list(r[4]))])
     if len(rows) == 1:
         return int(rows[0][0])
     if not rows:
@@ -168,7 +169,7 @@ def resolve(conn: sqlite3.Connection, ref: str) -> int | list[dict[str, Any]] | 
 def _summary(r: sqlite3.Row, top: int) -> dict[str, Any]:
     return {"id": r["iid"], "name": r["name"], "type": r["type"], "statements": r["statements"],
             "articles": r["articles"], "color": speaker_color(r["name"]),
-            "aliases": [str(a) for a in _json_list(r["aliases"])[:top]], "roles": _dated(r["roles"], top),
+            "aliases": [str(a) for a in json_list(r["aliases"])[:top]], "roles": _dated(r["roles"], top),
             "affiliations": _dated(r["affiliations"], top), "first_seen": r["first"], "last_seen": r["last"]}
 
 
@@ -310,8 +311,8 @@ def get_identity(conn: sqlite3.Connection, counts: sqlite3.Connection, identity_
 
     return {
         "id": r["id"], "name": r["name"], "type": r["type"], "color": color,
-        "aliases": [str(a) for a in _json_list(r["aliases"])], "roles": _dated(r["roles"], 50),
-        "affiliations": _dated(r["affiliations"], 50), "forms": len(_json_list(r["forms"])),
+        "aliases": [str(a) for a in json_list(r["aliases"])], "roles": _dated(r["roles"], 50),
+        "affiliations": _dated(r["affiliations"], 50), "forms": len(json_list(r["forms"])),
         "statements": r["n_statements"], "articles": r["n_articles"], "said": said,
         "first_seen": r["first_seen"], "last_seen": r["last_seen"],
         "channels": top("channel"), "outlets": top("outlet"), "stances": top("stance"),

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from .highlight import PALETTE_SIZE, speaker_color
-from .identities import annotate, identity_facet, is_linked
+from .identities import annotate, identity_facet, is_linked, json_list
 
 WHEN = "coalesce(s.date, a.published)"
 STATEMENT_COLUMNS = (
@@ -53,14 +53,6 @@ def _run(conn: sqlite3.Connection, sql: str, params: list[Any] | tuple[Any, ...]
         if _fts_error(e):
             raise QueryError(f"malformed full-text query: {e}") from None
         raise
-
-
-def _loads(raw: str | None) -> list[Any]:
-    try:
-        value = json.loads(raw) if raw else []
-    except ValueError:
-        return []
-    return value if isinstance(value, list) else []
 
 
 def _span(text: str | None, start: int | None, end: int | None) -> dict[str, Any] | None:
@@ -115,7 +107,7 @@ def statement_dict(r: sqlite3.Row) -> dict[str, Any]:
         "date": r["date"],
         "when": r["when_"],
         "confidence": r["confidence"],
-        "flags": [str(f) for f in _loads(r["flags"])],
+        "flags": [str(f) for f in json_list(r["flags"])],
         "stance": None,
         "links": [],
         "duplicate_of": None,
@@ -315,9 +307,9 @@ def get_article(conn: sqlite3.Connection, article_id: int) -> dict[str, Any] | N
                 conn.execute("SELECT code, message FROM problems WHERE article_id = ? ORDER BY id", (article_id,))]
     return {
         "id": a["id"], "ext_id": a["ext_id"], "source": a["source"], "url": a["url"], "title": a["title"],
-        "published": a["published"], "authors": [str(x) for x in _loads(a["authors"])], "outlet": a["outlet"],
-        "credits": [str(x) for x in _loads(a["credits"])], "language": a["language"],
-        "captions": [str(x) for x in _loads(a["captions"])], "text": a["text"],
+        "published": a["published"], "authors": [str(x) for x in json_list(a["authors"])], "outlet": a["outlet"],
+        "credits": [str(x) for x in json_list(a["credits"])], "language": a["language"],
+        "captions": [str(x) for x in json_list(a["captions"])], "text": a["text"],
         "statements": statements, "speakers": list(speakers.values()), "problems": problems,
     }
 
