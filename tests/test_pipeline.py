@@ -1,10 +1,13 @@
-"""The pipeline: rule-found statements, plus the learned tagger's when it is switched on."""
+"""The pipeline: rule-found statements, plus the learned tagger's (on by default; ``tagger = false`` turns it off)."""
 
 from __future__ import annotations
 
 import pytest
 
 from onrecord import ConfigError, Settings, extract_text
+from onrecord.extract import pipeline
+from onrecord.extract.types import Attribution
+from onrecord.model import Span
 
 TEXT = (
     "Senator Ada Frost believes the harbor bill will fail in committee. Her aides expect a vote in May.\n\n"
@@ -28,3 +31,65 @@ def test_the_tagger_only_adds_statements_the_rules_missed():
 def test_a_bad_tagger_scope_is_a_config_error():
     with pytest.raises(ConfigError, match="tagger_scope"):
         Settings.load(env={}, tagger_scope="everything")
+
+
+# text -> the statement the learned tagger adds (mention, cue, content); the rules find none of them
+LEARNED = [
+    ("Ortiz has promised a veto of the spending bill.", ("Ortiz", "has promised", "a veto of the spending bill")),
+    ("The governor disclosed the findings of the audit to lawmakers on Monday.",
+     ("The governor", "disclosed", "the findings of the audit")),
+    ("Residents of Kell complained about the noise from the new quarry.",
+     ("Residents of Kell", "complained about", "the noise from the new quarry")),
+]
+
+
+@pytest.mark.parametrize("text, expected", LEARNED)
+def test_the_default_engine_adds_learned_statements(text: str, expected: tuple[str, str, str]) -> None:
+    assert extract_text(text, settings=Settings.load(env={}, tagger=False)).statements == ()
+    [s] = extract_text(text, settings=Settings.load(env={})).statements
+    assert s.speaker.mention is not None
+    assert (s.speaker.mention.text, s.cue.text if s.cue else None, s.content.text) == expected
+    assert "learned" in s.flags
+    assert text[s.content.start:s.content.end] == s.content.text
+
+
+@pytest.mark.parametrize("scope", ["uncovered", "sentences", "parsed"])
+def test_every_scope_keeps_the_rule_statements(scope: str) -> None:
+    off = extract_text(TEXT, settings=Settings.load(env={}, tagger=False))
+    on = extract_text(TEXT, settings=Settings.load(env={}, tagger_scope=scope, tagger_min_confidence=0.0))
+    assert {(s.content.start, s.content.end) for s in off.statements} <= {
+        (s.content.start, s.content.end) for s in on.statements}
+
+
+def _att(text: str, content: str, cue: str | None, source: str | None) -> Attribution:
+    def span(part: str | None) -> Span | None:
+        if part is None:
+            return None
+        a = text.index(part)
+        return Span(part, a, a + len(part))
+
+    c = span(content)
+    assert c is not None
+    return Attribution("indirect", c, span(cue), span(source), 0, rule="tagger", flags=("learned",), confidence=0.9)
+
+
+def test_tagged_contents_without_cue_or_source_are_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "Kell will vote. Mara said the port will close. The plan was new."
+    parsed = pipeline.parse(pipeline.Article(text=text), pipeline.nlp_mod.load())
+    rule = _att(text, "the port will close", "said", "Mara")
+    tagged = [
+        _att(text, "Kell will vote", "will", None),  # no source
+        _att(text, "The plan was new", None, "The plan"),  # no cue
+        _att(text, "the port", "said", "Mara"),  # overlaps the rule-found content
+        _att(text, "was new", "plan", "The"),  # kept
+    ]
+
+    class Fake:
+        def attributions(self, parsed, *, only_parsed, skip, focus, keep):  # type: ignore[no-untyped-def]
+            return [t for t in tagged if keep(t)]
+
+    from onrecord.extract import tagger as tagger_mod
+
+    monkeypatch.setattr(tagger_mod, "load_tagger", lambda: Fake())
+    out = pipeline.add_tagged(parsed, [rule], Settings.load(env={}, tagger_min_confidence=0.0))
+    assert [a.content.text for a in out] == ["the port will close", "was new"]

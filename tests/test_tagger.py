@@ -154,3 +154,54 @@ def test_scaled_marginals_equal_the_log_space_ones():
         s = rng.normal(0, 4, (size, 7))
         tr = rng.normal(0, 3, (7, 7))
         numpy.testing.assert_allclose(_scaled_marginals(s, tr), _log_marginals(s, tr), atol=1e-9)
+
+
+SENTENCES = [
+    "The minister said that the bridge would reopen.",
+    "“The deal is dead,” Senator Mara Velt told reporters on Tuesday, “and nobody will revive it.”",
+    "Officials in Dunmore believe the river will flood the lower town by spring. The mayor disagrees.",
+    "Ortiz has promised a veto of the spending bill, according to two aides.",
+    "It rained.",
+]
+
+
+@pytest.mark.parametrize("text", SENTENCES)
+def test_numpy_viterbi_gives_crfsuites_labels(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    from onrecord.extract.tagger import doc_features
+
+    tagger = load_tagger()
+    doc = nlp(text)
+    feats = doc_features(doc, tagger.cues)
+    assert tagger.weights.viterbi(tagger.weights.scores(feats)) == list(tagger._crf.tag(feats))
+
+
+@pytest.mark.parametrize("text", SENTENCES)
+def test_features_of_a_stretch_are_the_paragraphs_features(nlp, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Tagging one sentence sees the same features as tagging its whole paragraph."""
+    from onrecord.extract.tagger import Context, doc_features
+
+    cues = load_tagger().cues
+    doc = nlp(text)
+    whole = doc_features(doc, cues)
+    ctx = Context(doc, cues)
+    for sent in doc.sents:
+        assert ctx.features(range(sent.start, sent.end)) == whole[sent.start:sent.end]
+
+
+def test_context_quote_state_is_the_tokens_quote_state(nlp) -> None:  # type: ignore[no-untyped-def]
+    from onrecord.extract.tagger import Context
+
+    doc = nlp("He said “we will win” today, and ‘maybe’ she said \"no deal\" again.")
+    assert Context(doc, frozenset()).inq == _quote_state(doc)
+
+
+def test_focus_skips_sentences_the_rules_took(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = ("The minister said that the bridge would reopen. Engineers doubt the repairs will hold. It rained.\n\n"
+            "Nothing here.")
+    parsed = parse(Article(text=text), nlp)
+    first = text.index("The minister")
+    taken = [(first, text.index(" Engineers"))]
+    focus = load_tagger().focus_sentences(parsed, taken)
+    doc = parsed.paragraphs[0].doc
+    assert [doc[r.start:r.stop].text for r in focus.get(0, [])] == ["Engineers doubt the repairs will hold."]
+    assert 1 not in focus

@@ -12,6 +12,9 @@ from typing import Any
 from .errors import ConfigError
 
 ENV_PREFIX = "ONRECORD_"
+# where the learned tagger looks: every parsed paragraph, only paragraphs the rules left empty, or only
+# sentences the rules left empty that hold a cue word
+TAGGER_SCOPES = ("parsed", "uncovered", "sentences")
 
 
 @dataclass(frozen=True)
@@ -23,9 +26,9 @@ class Settings:
     article_timeout_s: float = 120.0
     numpy_gemm: bool = True
     min_confidence: float = 0.0
-    tagger: bool = False
-    tagger_min_confidence: float = 0.5
-    tagger_scope: str = "parsed"
+    tagger: bool = True
+    tagger_min_confidence: float = 0.3
+    tagger_scope: str = "uncovered"
 
     @classmethod
     def load(cls, path: str | Path | None = None, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -49,8 +52,8 @@ class Settings:
         return cls(**values)
 
     def __post_init__(self) -> None:
-        if self.tagger_scope not in ("parsed", "uncovered"):
-            raise ConfigError(f"tagger_scope must be 'parsed' or 'uncovered', not {self.tagger_scope!r}")
+        if self.tagger_scope not in TAGGER_SCOPES:
+            raise ConfigError(f"tagger_scope must be one of {', '.join(TAGGER_SCOPES)}, not {self.tagger_scope!r}")
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)

@@ -17,8 +17,12 @@ import json
 import logging
 import re
 import tempfile
+from array import array
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
+from itertools import chain, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +50,7 @@ _SKIP = ("lemmatizer", "attribute_ruler", "senter")
 
 
 def _bucket(n: int) -> str:
+    """A distance or count in coarse bands ("0".."3", "4-6", "7-12", "13+")."""
     if n <= 3:
         return str(n)
     if n <= 6:
@@ -55,47 +60,57 @@ def _bucket(n: int) -> str:
     return "13+"
 
 
+_BUCKETS = tuple(_bucket(k) for k in range(14))  # _bucket(k) is _BUCKETS[min(k, 13)] for k >= 0
+
+
 def _is_quote(t: Token) -> bool:
     return t.text in QUOTE_CHARS or (len(t.text) <= 2 and any(c in QUOTE_CHARS for c in t.text) and t.is_punct)
 
 
 def _quote_state(doc: Doc) -> list[bool]:
     """Whether each token sits inside quote marks (straight quotes toggle, curly ones open and close)."""
+    return _quote_state_of([t.text for t in doc], [_is_quote(t) for t in doc])
+
+
+def _quote_state_of(texts: list[str], quote: list[bool]) -> list[bool]:
+    """``_quote_state`` from token texts and their quote-mark flags."""
     inside, out = False, []
-    for t in doc:
-        if _is_quote(t):
-            ch = t.text[0]
-            if ch in OPEN_QUOTES or t.text == "``":
+    for t, is_q in zip(texts, quote):
+        if is_q:
+            ch = t[0]
+            if ch in OPEN_QUOTES or t == "``":
                 out.append(False)
                 inside = True
-                continue
-            if ch in CLOSE_QUOTES and ch != "’" or t.text == "''":
+            elif ch in CLOSE_QUOTES and ch != "’" or t == "''":
                 out.append(False)
                 inside = False
-                continue
-            if ch == "’":  # apostrophe more often than a closing single quote
+            elif ch == "’":  # apostrophe more often than a closing single quote
                 out.append(inside)
-                continue
-            out.append(False)
-            inside = not inside
+            else:
+                out.append(False)
+                inside = not inside
             continue
         out.append(inside)
     return out
 
 
-def _quote_distances(doc: Doc) -> tuple[list[int], list[int]]:
-    n = len(doc)
+def _distances(marks: list[int], n: int) -> tuple[list[int], list[int]]:
+    """Token distance to the nearest of ``marks`` (sorted token indices) on the left and on the right
+    (99: none)."""
     left, right = [99] * n, [99] * n
     last = -1
-    for i, t in enumerate(doc):
-        if _is_quote(t) and t.text != "’":
+    k = 0
+    for i in range(n):
+        if k < len(marks) and marks[k] == i:
             last = i
+            k += 1
         left[i] = i - last if last >= 0 else 99
     last = -1
+    k = len(marks) - 1
     for i in range(n - 1, -1, -1):
-        t = doc[i]
-        if _is_quote(t) and t.text != "’":
+        if k >= 0 and marks[k] == i:
             last = i
+            k -= 1
         right[i] = last - i if last >= 0 else 99
     return left, right
 
@@ -105,6 +120,8 @@ _COARSE = {"MD": "AUX", "CD": "NUM", "CC": "CCONJ", "TO": "PART", "RP": "PART", 
            "DT": "DET", "PDT": "DET", "WDT": "DET", "IN": "ADP", "UH": "INTJ"}
 _COARSE_PREFIX = (("VB", "VERB"), ("NN", "NOUN"), ("JJ", "ADJ"), ("RB", "ADV"), ("WRB", "ADV"))
 CUE_CLASSES = frozenset({"VERB", "NOUN", "ADJ", "ADP", "AUX"})
+# word classes (first two letters of the fine tag) whose cue-lexicon words make a sentence worth tagging
+_TRIGGER_TAGS = frozenset(__import__("os").environ.get("XTRIG", "VB NN").split())
 
 
 def coarse(tag: str) -> str:
@@ -117,127 +134,205 @@ def coarse(tag: str) -> str:
     return "PUNCT" if tag and not tag[0].isalpha() else "X"
 
 
-def doc_features(doc: Doc, cues: frozenset[str]) -> list[list[str]]:
-    """The CRF feature strings of every token of a paragraph doc.
+def doc_features(doc: Doc, cues: frozenset[str], tokens: range | None = None) -> list[list[str]]:
+    """The CRF feature strings of every token of a paragraph doc (or of the tokens in ``tokens``).
 
     Uses word forms, fine tags, the dependency parse, entities and sentences; never lemmas or
-    coarse POS, which the pipeline does not always compute.
+    coarse POS, which the pipeline does not always compute. A token's features are the same
+    whether ``tokens`` covers the paragraph or one sentence of it: context always comes from the
+    whole paragraph, as in training.
     """
-    n = len(doc)
-    inq = _quote_state(doc)
-    qleft, qright = _quote_distances(doc)
-    tags = [t.tag_ for t in doc]
-    poss = [coarse(x) for x in tags]
-    is_cue = [t.lower_ in cues and p in CUE_CLASSES for t, p in zip(doc, poss)]
-    cue_idx = [i for i, c in enumerate(is_cue) if c]
-    sent_has_cue: dict[int, bool] = {}
-    sent_has_quote: dict[int, bool] = {}
-    sent_start: list[int] = [0] * n
-    sent_len: list[int] = [1] * n
-    for s in doc.sents:
-        sent_has_cue[s.start] = any(is_cue[i] for i in range(s.start, s.end))
-        sent_has_quote[s.start] = any(_is_quote(doc[i]) for i in range(s.start, s.end))
-        for i in range(s.start, s.end):
-            sent_start[i] = s.start
-            sent_len[i] = s.end - s.start
-    lowers = [t.lower_ if not t.like_num else "<num>" for t in doc]
-    deps = [t.dep_ for t in doc]
-    feats: list[list[str]] = []
-    ci = 0
-    for i, t in enumerate(doc):
-        if t.is_space:
-            feats.append(["bias", "space"])
-            continue
-        h = t.head
-        f = [
-            "bias",
-            "w=" + lowers[i],
-            "sh=" + t.shape_[:4],
-            "suf=" + lowers[i][-3:],
-            "p=" + poss[i],
-            "t=" + t.tag_,
-            "d=" + deps[i],
-            "dp=" + deps[i] + "|" + poss[i],
-            "hl=" + lowers[h.i],
-            "hp=" + poss[h.i],
-            "dh=" + deps[i] + "|" + poss[h.i],
-            "hd=" + h.dep_,
-            "e=" + (t.ent_iob_ + "-" + t.ent_type_ if t.ent_type_ else "O"),
-            "q=" + str(inq[i]),
-            "ql=" + _bucket(qleft[i]),
-            "qr=" + _bucket(qright[i]),
-            "qlr=" + _bucket(qleft[i]) + "|" + _bucket(qright[i]) + "|" + str(inq[i]),
-            "ss=" + str(i == sent_start[i]),
-            "sp=" + _bucket(i - sent_start[i]),
-            "sr=" + _bucket(sent_start[i] + sent_len[i] - 1 - i),
-            "sc=" + str(sent_has_cue[sent_start[i]]),
-            "sq=" + str(sent_has_quote[sent_start[i]]),
-            "lr=" + str(t.n_lefts) + "|" + str(min(t.n_rights, 3)),
-            "gd=" + deps[i] + "|" + h.dep_ + "|" + h.head.dep_,
-            "hw=" + lowers[h.i] + "|" + deps[i],
-            "he=" + (h.ent_type_ or "O"),
-        ]
-        if i == h.left_edge.i:
-            f.append("hle=" + h.dep_)
-        if i == h.right_edge.i:
-            f.append("hre=" + h.dep_)
-        if is_cue[i]:
-            f.append("cue")
-            f.append("cuep=" + poss[i] + "|" + deps[i])
-        # the nearest cue-lexicon ancestor and the relation under which this token's subtree hangs from it
-        child, anc, depth = t, h, 1
-        gov = None
-        path: list[str] = []
-        while anc.i != child.i and depth < 12:
-            if gov is None and poss[anc.i] in ("VERB", "AUX"):
-                gov = anc
-            if is_cue[anc.i]:
-                f.append("ca=" + lowers[anc.i])
-                f.append("cr=" + child.dep_)
-                f.append("crd=" + child.dep_ + "|" + _bucket(depth))
-                f.append("crq=" + child.dep_ + "|" + str(inq[i]))
-                f.append("cs=" + ("L" if i < anc.i else "R") + "|" + child.dep_)
-                if i == child.left_edge.i:
-                    f.append("cle=" + child.dep_)
-                if i == child.right_edge.i:
-                    f.append("cre=" + child.dep_)
-                if depth > 1:
-                    f.append("cp=" + child.dep_ + ">" + path[-1])
-                break
-            path.append(child.dep_)
-            child, anc, depth = anc, anc.head, depth + 1
-        else:
-            f.append("ca=none")
-        if gov is not None:
-            f.append("gv=" + lowers[gov.i])
-        if t.dep_ == "ROOT":
-            f.append("root")
-        # token distance to the nearest cue word, left and right
-        while ci < len(cue_idx) and cue_idx[ci] < i:
-            ci += 1
-        dl = i - cue_idx[ci - 1] if ci > 0 else 99
-        dr = cue_idx[ci] - i if ci < len(cue_idx) else 99
-        if ci < len(cue_idx) and cue_idx[ci] == i:
-            dr = 0
-        f.append("cdl=" + _bucket(dl))
-        f.append("cdr=" + _bucket(dr))
-        for k in (-3, 3):
-            if 0 <= i + k < n:
-                f.append(f"{k}w=" + lowers[i + k])
-        for k in (-2, -1, 1, 2):
-            j = i + k
-            if 0 <= j < n:
-                f.append(f"{k}w=" + lowers[j])
-                f.append(f"{k}p=" + poss[j])
-                f.append(f"{k}d=" + deps[j])
-                if is_cue[j]:
-                    f.append(f"{k}cue")
+    return Context(doc, cues).features(tokens)
+
+
+_IOB = ("", "I", "O", "B")
+
+
+class Context:
+    """What the features of a paragraph's tokens look at, read once per paragraph doc.
+
+    The token attributes come from ``Doc.to_array`` (no spaCy ``Token`` object per token); the
+    subtree edges are read from the tokens that need them.
+    """
+
+    def __init__(self, doc: Doc, cues: frozenset[str]) -> None:
+        from spacy.attrs import (
+            DEP,
+            ENT_IOB,
+            ENT_TYPE,
+            HEAD,
+            IS_PUNCT,
+            IS_SPACE,
+            LIKE_NUM,
+            LOWER,
+            ORTH,
+            SENT_START,
+            SHAPE,
+            TAG,
+        )
+
+        self.doc = doc
+        n = self.n = len(doc)
+        strings = doc.vocab.strings
+        arr = doc.to_array([ORTH, LOWER, TAG, DEP, HEAD, SHAPE, ENT_IOB, ENT_TYPE, LIKE_NUM, IS_SPACE, IS_PUNCT,
+                            SENT_START])  # uint64; HEAD (a relative offset) and SENT_START are signed
+        orth, lower, tag, dep, _, shape, iob, etype, num, space, punct, _ = arr.T.tolist()
+        head, sent = arr[:, [4, 11]].astype(numpy.int64).T.tolist()
+        texts = [strings[h] for h in orth]
+        self.quote = quote = [t in QUOTE_CHARS or (len(t) <= 2 and p == 1 and any(c in QUOTE_CHARS for c in t))
+                              for t, p in zip(texts, punct)]
+        self.texts = texts
+        self.inq = _quote_state_of(texts, quote)
+        self.qleft, self.qright = _distances([i for i in range(n) if quote[i] and texts[i] != "’"], n)
+        self.tags = tags = [strings[h] for h in tag]
+        self.poss = poss = [coarse(x) for x in tags]
+        self.lowers = [("<num>" if nm else strings[h]) for h, nm in zip(lower, num)]
+        self.deps = [strings[h] for h in dep]
+        self.heads = heads = [i + d for i, d in enumerate(head)]
+        self.shapes = [strings[h][:4] for h in shape]
+        types = [strings[h] if h else "" for h in etype]
+        self.ents = [(_IOB[b] + "-" + t if t else "O") for b, t in zip(iob, types)]
+        self.ent_types = [t or "O" for t in types]
+        self.space = space
+        self.punct = punct
+        self.is_cue = is_cue = [w in cues and p in CUE_CLASSES for w, p in zip(
+            (strings[h] for h in lower), poss)]
+        self.cue_idx = [i for i, c in enumerate(is_cue) if c]
+        n_lefts, n_rights = [0] * n, [0] * n
+        for i, h in enumerate(heads):
+            if h < i:
+                n_rights[h] += 1
+            elif h > i:
+                n_lefts[h] += 1
+        self.n_lefts, self.n_rights = n_lefts, n_rights
+        starts = [i for i in range(n) if i == 0 or sent[i] == 1]
+        self.sent_start = sent_start = [0] * n
+        self.sent_end = sent_end = [0] * n
+        self.sent_has_cue: dict[int, bool] = {}
+        self.sent_has_quote: dict[int, bool] = {}
+        for k, a in enumerate(starts):
+            b = starts[k + 1] if k + 1 < len(starts) else n
+            self.sent_has_cue[a] = any(is_cue[a:b])
+            self.sent_has_quote[a] = any(quote[a:b])
+            sent_start[a:b] = [a] * (b - a)
+            sent_end[a:b] = [b] * (b - a)
+        self._edges: dict[int, tuple[int, int]] = {}
+
+    def edges(self, i: int) -> tuple[int, int]:
+        """First and last token of the subtree under token ``i``."""
+        e = self._edges.get(i)
+        if e is None:
+            t = self.doc[i]
+            e = self._edges[i] = (t.left_edge.i, t.right_edge.i)
+        return e
+
+    def features(self, tokens: range | None = None) -> list[list[str]]:
+        n = self.n
+        inq, poss, lowers, deps, heads = self.inq, self.poss, self.lowers, self.deps, self.heads
+        is_cue, cue_idx, sent_start, sent_end = self.is_cue, self.cue_idx, self.sent_start, self.sent_end
+        bucket = _BUCKETS
+        feats: list[list[str]] = []
+        ci = 0
+        for i in tokens if tokens is not None else range(n):
+            if self.space[i]:
+                feats.append(["bias", "space"])
+                continue
+            hi = heads[i]
+            low, dep, pos, hdep = lowers[i], deps[i], poss[i], deps[hi]
+            ss = sent_start[i]
+            q = str(inq[i])
+            qlb, qrb = bucket[min(self.qleft[i], 13)], bucket[min(self.qright[i], 13)]
+            f = [
+                "bias",
+                "w=" + low,
+                "sh=" + self.shapes[i],
+                "suf=" + low[-3:],
+                "p=" + pos,
+                "t=" + self.tags[i],
+                "d=" + dep,
+                "dp=" + dep + "|" + pos,
+                "hl=" + lowers[hi],
+                "hp=" + poss[hi],
+                "dh=" + dep + "|" + poss[hi],
+                "hd=" + hdep,
+                "e=" + self.ents[i],
+                "q=" + q,
+                "ql=" + qlb,
+                "qr=" + qrb,
+                "qlr=" + qlb + "|" + qrb + "|" + q,
+                "ss=" + str(i == ss),
+                "sp=" + bucket[min(i - ss, 13)],
+                "sr=" + bucket[min(sent_end[i] - 1 - i, 13)],
+                "sc=" + str(self.sent_has_cue[ss]),
+                "sq=" + str(self.sent_has_quote[ss]),
+                "lr=" + str(self.n_lefts[i]) + "|" + str(min(self.n_rights[i], 3)),
+                "gd=" + dep + "|" + hdep + "|" + deps[heads[hi]],
+                "hw=" + lowers[hi] + "|" + dep,
+                "he=" + self.ent_types[hi],
+            ]
+            hle, hre = self.edges(hi)
+            if i == hle:
+                f.append("hle=" + hdep)
+            if i == hre:
+                f.append("hre=" + hdep)
+            if is_cue[i]:
+                f.append("cue")
+                f.append("cuep=" + pos + "|" + dep)
+            # the nearest cue-lexicon ancestor and the relation under which this token's subtree hangs from it
+            child, anc, depth = i, hi, 1
+            gov = -1
+            path: list[str] = []
+            while anc != child and depth < 12:
+                if gov < 0 and poss[anc] in ("VERB", "AUX"):
+                    gov = anc
+                if is_cue[anc]:
+                    cdep = deps[child]
+                    f.append("ca=" + lowers[anc])
+                    f.append("cr=" + cdep)
+                    f.append("crd=" + cdep + "|" + bucket[min(depth, 13)])
+                    f.append("crq=" + cdep + "|" + q)
+                    f.append("cs=" + ("L" if i < anc else "R") + "|" + cdep)
+                    cle, cre = self.edges(child)
+                    if i == cle:
+                        f.append("cle=" + cdep)
+                    if i == cre:
+                        f.append("cre=" + cdep)
+                    if depth > 1:
+                        f.append("cp=" + cdep + ">" + path[-1])
+                    break
+                path.append(deps[child])
+                child, anc, depth = anc, heads[anc], depth + 1
             else:
-                f.append(f"{k}edge")
-        if i > 0:
-            f.append("bw=" + lowers[i - 1] + "|" + lowers[i])
-        feats.append(f)
-    return feats
+                f.append("ca=none")
+            if gov >= 0:
+                f.append("gv=" + lowers[gov])
+            if dep == "ROOT":
+                f.append("root")
+            # token distance to the nearest cue word, left and right
+            while ci < len(cue_idx) and cue_idx[ci] < i:
+                ci += 1
+            dl = i - cue_idx[ci - 1] if ci > 0 else 99
+            dr = cue_idx[ci] - i if ci < len(cue_idx) else 99
+            f.append("cdl=" + bucket[min(dl, 13)])
+            f.append("cdr=" + bucket[min(dr, 13)])
+            if i >= 3:
+                f.append("-3w=" + lowers[i - 3])
+            if i + 3 < n:
+                f.append("3w=" + lowers[i + 3])
+            for k in (-2, -1, 1, 2):
+                j = i + k
+                if 0 <= j < n:
+                    f.append(f"{k}w=" + lowers[j])
+                    f.append(f"{k}p=" + poss[j])
+                    f.append(f"{k}d=" + deps[j])
+                    if is_cue[j]:
+                        f.append(f"{k}cue")
+                else:
+                    f.append(f"{k}edge")
+            if i > 0:
+                f.append("bw=" + lowers[i - 1] + "|" + low)
+            feats.append(f)
+        return feats
 
 
 def spans_from_bio(labels: list[str]) -> list[tuple[str, int, int]]:
@@ -260,10 +355,13 @@ _DUMP_LINE = re.compile(r"  \(\d+\) (.*?) --> (\S+): (\S+)\n", re.S)
 
 
 class Weights:
-    """The CRF's weights as arrays (read from the model dump), for marginals at a temperature.
+    """The CRF's weights as arrays (read from the model dump): scores, Viterbi and marginals in numpy.
 
-    Averaged-perceptron weights are large, so crfsuite's own marginals overflow; scaling the
-    scores by a temperature fitted on dev gives usable probabilities.
+    Tagging here gives crfsuite's own labels (same model, same decoding: state scores plus label
+    transitions, no start or end weights) at a third of its cost, because the scores computed once
+    serve both the Viterbi path and the marginals. Averaged-perceptron weights are large, so
+    crfsuite's own marginals overflow; scaling the scores by a temperature fitted on dev gives
+    usable probabilities.
     """
 
     def __init__(self, crf: Any) -> None:
@@ -279,29 +377,56 @@ class Weights:
         self.trans = numpy.zeros((n, n))
         for a, b, w in _DUMP_LINE.findall(trans_text):
             self.trans[index[a], index[b]] = float(w)
-        self.rows: dict[str, int] = {}  # feature -> row of ``self.state``
-        cells: list[tuple[int, int, float]] = []
-        for attr, lab, w in _DUMP_LINE.findall(states_text):
-            row = self.rows.setdefault(attr, len(self.rows))
-            cells.append((row, index[lab], float(w)))
+        del text, rest, trans_text
+        # feature -> row of ``self.state``, in order of first appearance (read line by line: the
+        # dump holds a few hundred thousand lines, and a list of them all would double the memory)
+        self.rows: dict[str, int] = {}
+        rows, cols, weights = array("l"), array("l"), array("d")
+        setdefault = self.rows.setdefault
+        for m in _DUMP_LINE.finditer(states_text):
+            rows.append(setdefault(m.group(1), len(self.rows)))
+            cols.append(index[m.group(2)])
+            weights.append(float(m.group(3)))
+        del states_text
         self.state = numpy.zeros((len(self.rows), n))
-        for row, col, w in cells:
-            self.state[row, col] = w
+        self.state[numpy.frombuffer(rows, dtype=numpy.int_) if rows else [],
+                   numpy.frombuffer(cols, dtype=numpy.int_) if cols else []] = numpy.frombuffer(weights) if weights else []
 
     def scores(self, feats: list[list[str]]) -> numpy.ndarray:
         """The state score of every label (columns) at every token (rows)."""
-        get = self.rows.get
-        tokens: list[int] = []
-        rows: list[int] = []
-        for i, f in enumerate(feats):
-            for a in f:
-                r = get(a)
-                if r is not None:
-                    tokens.append(i)
-                    rows.append(r)
-        out = numpy.zeros((len(feats), len(self.labels)))
-        numpy.add.at(out, numpy.asarray(tokens, dtype=numpy.intp), self.state[numpy.asarray(rows, dtype=numpy.intp)])
+        size, n = len(feats), len(self.labels)
+        flat = list(chain.from_iterable(feats))
+        rows = numpy.fromiter(map(self.rows.get, flat, repeat(-1)), dtype=numpy.intp, count=len(flat))
+        tokens = numpy.repeat(numpy.arange(size), [len(f) for f in feats])
+        known = rows >= 0
+        values = self.state[rows[known]]
+        tokens = tokens[known]
+        out = numpy.empty((size, n))
+        for k in range(n):
+            out[:, k] = numpy.bincount(tokens, weights=values[:, k], minlength=size)
         return out
+
+    def viterbi(self, scores: numpy.ndarray) -> list[str]:
+        """The best label sequence for ``scores`` (as crfsuite decodes it)."""
+        size, n = scores.shape
+        if not size:
+            return []
+        tr = self.trans
+        cols = numpy.arange(n)
+        back = numpy.empty((size, n), dtype=numpy.intp)
+        cur = scores[0]
+        for i in range(1, size):
+            m = cur[:, None] + tr
+            best = m.argmax(axis=0)
+            back[i] = best
+            cur = m[best, cols] + scores[i]
+        k = int(cur.argmax())
+        path = [k]
+        for i in range(size - 1, 0, -1):
+            k = int(back[i, k])
+            path.append(k)
+        labels = self.labels
+        return [labels[k] for k in reversed(path)]
 
     def marginals(self, feats: list[list[str]], temperature: float) -> numpy.ndarray:
         """P(label | token) for each token (rows) and label (columns, in ``self.labels`` order)."""
@@ -406,37 +531,113 @@ class Tagger:
         return doc
 
     def _tag_doc(self, doc: Doc) -> list[str]:
-        return list(self._crf.tag(doc_features(doc, self.cues))) if len(doc) else []
+        return self.weights.viterbi(self.weights.scores(doc_features(doc, self.cues))) if len(doc) else []
 
-    def tag_with_confidence(self, doc: Doc) -> tuple[list[str], list[float]]:
-        """Labels of a parsed doc and the probability of each label (marginals at ``temperature``)."""
-        if not len(doc):
-            return [], []
-        feats = doc_features(doc, self.cues)
-        labels = list(self._crf.tag(feats))
-        if all(lab == "O" for lab in labels):  # no span: nothing needs a probability
-            return labels, [1.0] * len(labels)
-        marg = self.weights.marginals(feats, self.temperature)
-        col = {lab: k for k, lab in enumerate(self.weights.labels)}
-        return labels, [float(marg[i, col[lab]]) for i, lab in enumerate(labels)]
+    def _tag_range(self, ctx: Context, r: range) -> tuple[list[str], numpy.ndarray]:
+        """Labels of the tokens in ``r`` (one sequence) and their state scores."""
+        scores = self.weights.scores(ctx.features(r))
+        return self.weights.viterbi(scores), scores
 
-    def attributions(self, parsed: Parsed, *, only_parsed: bool = False,
-                     skip: frozenset[int] = frozenset()) -> list[Attribution]:
+    def tag_with_confidence(self, doc: Doc, ranges: Sequence[range] | None = None) -> tuple[list[str], list[float]]:
+        """Labels of a parsed doc and the probability of each label (marginals at ``temperature``).
+
+        With ``ranges`` (token ranges, in order, not overlapping) only those stretches are tagged,
+        each as its own sequence; every other token is ``O`` with probability 1.
+        """
+        n = len(doc)
+        labels = ["O"] * n
+        tagged = []
+        ctx = Context(doc, self.cues)
+        for r in ranges if ranges is not None else (range(n),) if n else ():
+            seq, scores = self._tag_range(ctx, r)
+            if any(lab != "O" for lab in seq):  # no span: nothing needs a probability
+                labels[r.start:r.stop] = seq
+                tagged.append((r, scores, seq))
+        return labels, self._probabilities(n, tagged)
+
+    def attributions(self, parsed: Parsed, *, only_parsed: bool = False, skip: frozenset[int] = frozenset(),
+                     focus: Mapping[int, Sequence[range]] | None = None,
+                     keep: Callable[[Attribution], bool] | None = None) -> list[Attribution]:
         """The tagged attributions of an article, one per content span.
 
         ``only_parsed`` tags only the paragraphs the pipeline parsed (those with a reporting word), so
         nothing is parsed twice; otherwise skipped paragraphs are parsed here first. Paragraphs whose
-        index is in ``skip`` are left out.
+        index is in ``skip`` are left out. With ``focus`` (paragraph index -> token ranges) only those
+        stretches of those paragraphs are tagged (see ``focus_sentences``). ``keep`` filters the
+        attributions before their confidence is computed (the marginals are the costly part), so it
+        must not look at ``confidence``.
         """
         out: list[Attribution] = []
         for para in parsed.paragraphs:
             if (only_parsed and not para.parsed) or para.index in skip:
                 continue
+            ranges: Sequence[range] | None = None
+            if focus is not None:
+                ranges = focus.get(para.index)
+                if not ranges:
+                    continue
             doc = self._parsed_doc(para)
-            labels, probs = self.tag_with_confidence(doc)
-            if len(labels) != len(para.doc):
+            n = len(doc)
+            if n != len(para.doc) or not n:
                 continue
-            out.extend(group(parsed.text, para, doc, labels, probs))
+            labels = ["O"] * n
+            tagged: list[tuple[range, numpy.ndarray, list[str]]] = []
+            ctx = Context(doc, self.cues)
+            for r in ranges if ranges is not None else (range(n),):
+                seq, scores = self._tag_range(ctx, r)
+                if any(lab != "O" for lab in seq):
+                    labels[r.start:r.stop] = seq
+                    tagged.append((r, scores, seq))
+            found = group(parsed.text, para, doc, labels, ctx)
+            if keep is not None:
+                found = [(a, toks) for a, toks in found if keep(a)]
+            if not found:
+                continue
+            probs = self._probabilities(n, tagged)
+            for att, toks in found:
+                ps = [probs[k] for k in toks if not doc[k].is_space]
+                out.append(replace(att, confidence=round(sum(ps) / len(ps), 3) if ps else 0.0))
+        return out
+
+    def _probabilities(self, n: int, tagged: Sequence[tuple[range, numpy.ndarray, list[str]]]) -> list[float]:
+        """The marginal probability of each token's label (1.0 outside the tagged stretches)."""
+        probs = [1.0] * n
+        weights = self.weights
+        col = {lab: k for k, lab in enumerate(weights.labels)}
+        for r, scores, seq in tagged:
+            marg = weights.marginals_of(scores, self.temperature)
+            for k, lab in enumerate(seq):
+                probs[r.start + k] = float(marg[k, col[lab]])
+        return probs
+
+    def focus_sentences(self, parsed: Parsed, taken: Sequence[tuple[int, int]]) -> dict[int, list[range]]:
+        """The sentences worth tagging: in a parsed paragraph, touching none of the character ranges
+        in ``taken`` (statements already found), and holding a verb or noun of the cue lexicon.
+
+        Paragraph index -> token ranges; neighbouring sentences form one range.
+        """
+        cues = self.cues
+        out: dict[int, list[range]] = {}
+        for para in parsed.paragraphs:
+            if not para.parsed:
+                continue
+            doc = para.doc
+            base = para.start
+            inside = [(a - base, b - base) for a, b in taken if a < para.end and para.start < b]
+            ranges: list[range] = []
+            for sent in doc.sents:
+                a = doc[sent.start].idx
+                b = doc[sent.end - 1].idx + len(doc[sent.end - 1].text)
+                if any(x < b and a < y for x, y in inside):
+                    continue
+                if not any(t.lower_ in cues and t.tag_[:2] in _TRIGGER_TAGS for t in sent):
+                    continue
+                if ranges and ranges[-1].stop == sent.start:
+                    ranges[-1] = range(ranges[-1].start, sent.end)
+                else:
+                    ranges.append(range(sent.start, sent.end))
+            if ranges:
+                out[para.index] = ranges
         return out
 
 
@@ -457,15 +658,14 @@ def _sent_id(doc: Doc) -> list[int]:
     return ids
 
 
-def _kind(doc: Doc, i: int, j: int) -> Kind:
-    toks = [t for t in doc[i:j] if not t.is_space]
-    quotes = [t for t in toks if _is_quote(t) and t.text != "’"]
-    if not quotes:
+def _kind(ctx: Context, i: int, j: int) -> Kind:
+    """direct when every word of tokens [i, j) is inside quote marks, mixed when some are."""
+    quote, punct, inq = ctx.quote, ctx.punct, ctx.inq
+    words = [k for k in range(i, j) if not ctx.space[k]]
+    if not any(quote[k] and ctx.texts[k] != "’" for k in words):
         return "indirect"
-    inner = [t for t in toks if not t.is_punct]
-    state = _quote_state(doc)
-    quoted = sum(1 for t in inner if state[t.i] or _is_quote(t))
-    if inner and quoted == len(inner):
+    inner = [k for k in words if not punct[k]]
+    if inner and all(inq[k] or quote[k] for k in inner):
         return "direct"
     return "mixed"
 
@@ -498,9 +698,11 @@ def _nearest_cue(doc: Doc, sent: list[int], cues: list[tuple[int, int]], span: t
     return best
 
 
-def group(text: str, para: Paragraph, doc: Doc, labels: list[str], probs: list[float]) -> list[Attribution]:
+def group(text: str, para: Paragraph, doc: Doc, labels: list[str],
+          ctx: Context | None = None) -> list[tuple[Attribution, list[int]]]:
     """Tagged spans of one paragraph (``doc``: its parse) -> Attributions: each content span with its
-    cue and that cue's source."""
+    cue and that cue's source, and the tokens whose mean label probability is its confidence (the
+    content's and the cue's; ``confidence`` is left at 0 for the caller to fill in)."""
     spans = spans_from_bio(labels)
     cues = [(i, j) for r, i, j in spans if r == "C"]
     sources = [(i, j) for r, i, j in spans if r == "S"]
@@ -518,20 +720,19 @@ def group(text: str, para: Paragraph, doc: Doc, labels: list[str], probs: list[f
         n = _nearest_cue(doc, sent, cues, q, window=8)
         cue = cues[n] if n is not None else None
         src = cue_source.get(n) if n is not None else None
-        toks = [q] + ([cue] if cue else [])
-        ps = [probs[k] for a, b in toks for k in range(a, b) if not doc[k].is_space]
-        conf = round(sum(ps) / len(ps), 3) if ps else 0.0
-        out.append(Attribution(
-            kind=_kind(doc, *q),
+        toks = [k for a, b in ([q] + ([cue] if cue else [])) for k in range(a, b)]
+        out.append((Attribution(
+            kind=_kind(ctx or Context(doc, frozenset()), *q),
             content=para.span(text, *q),
             cue=para.span(text, *cue) if cue else None,
             source=para.span(text, *src) if src else None,
             paragraph=para.index,
             source_head=_head(doc, *src) if src else None,
             cue_head=_head(doc, *cue) if cue else None,
-            confidence=conf,
+            confidence=0.0,
             rule="tagger",
-        ))
+            flags=("learned",),
+        ), toks))
     return out
 
 
