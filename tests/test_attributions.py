@@ -146,6 +146,10 @@ CASES = [
     ("Critics accused the council of hiding the costs.",
      [(I, "the council of hiding the costs", "accused", "Critics")]),
     ("The senator called for a ban on night flights.", [(I, "a ban on night flights", "called for", "The senator")]),
+    # an object's content ends before when and where it was said, and before an aside on it
+    ("The union praised the mayor during a rally in Kell.", [(I, "the mayor", "praised", "The union")]),
+    ("Ruiz attacked the harbour plan in a tweet on Sunday.", [(I, "the harbour plan", "attacked", "Ruiz")]),
+    ("Ruiz praised the new budget, which passed in May.", [(I, "the new budget", "praised", "Ruiz")]),
     ("The mayor ruled out a second referendum.", [(I, "a second referendum", "ruled out", "The mayor")]),
     ('Hale called the plan "a disaster for the town."',
      [(M, 'the plan "a disaster for the town."', "called", "Hale")]),

@@ -272,8 +272,11 @@ class _Finder:
                 return xc.left_edge.i, xc.right_edge.i, (verb.i, verb.i)
         if lemma in self.lex.object_cues and obj is not None:
             b = obj.right_edge.i
+            b = _before_aside(obj, b)
             for c in children:  # "praised X for Y", "supported X against Y", "showed X with 47 percent"
                 if c.i > b and c.dep_ not in _NOT_CONTENT:
+                    if c.dep_ == "prep" and c.lower_ in _SETTING_PREPS:
+                        break  # "attacked X in early-morning tweets", "during the debate": when and where
                     b = max(b, c.right_edge.i)
             return obj.left_edge.i, b, (verb.i, verb.i)
         return None
@@ -561,6 +564,21 @@ def _negated(verb: Token) -> bool:
 
 _DECLINE_WORDS = frozenset({"declined", "declines", "decline", "declining", "refused", "refuses", "refuse",
                             "refusing"})
+
+
+# prepositions of a reporting event's time and place ("during the debate", "in a tweet", "at a rally")
+_SETTING_PREPS = frozenset({"during", "in", "at", "after", "before", "since", "until", "amid", "on"})
+
+
+def _before_aside(noun: Token, b: int) -> int:
+    """An object's last token before a comma-led relative clause on it ("X, which ...")."""
+    doc = noun.doc
+    for c in noun.children:
+        if c.dep_ == "relcl" and c.i > noun.i:
+            first = c.left_edge.i
+            if first > 0 and doc[first - 1].text == "," and doc[first].lower_ in ("which", "who", "whose"):
+                return min(b, first - 2)
+    return b
 
 
 def _object(verb: Token) -> Token | None:
