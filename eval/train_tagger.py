@@ -3,13 +3,15 @@
     python eval/train_tagger.py --data ../shared/data/polnear --out src/onrecord/models/tagger
 
 writes ``<out>.crfsuite`` (the CRF: averaged perceptron, 40 passes), ``<out>.cues.txt`` (cue words seen
-in training, a feature lexicon) and ``<out>.json`` (the temperature for the marginals, fitted on dev, and
-the training settings), then prints per-role P/R/F1 on dev as JSON (exact span match after trimming edge
+in training, a feature lexicon), ``<out>.triggers.txt`` (the words that are part of a cue in at least 30 %
+of their occurrences in training: a sentence without one is not worth tagging) and ``<out>.json`` (the
+temperature for the marginals, fitted on dev, and the training settings), then prints per-role P/R/F1 on dev as JSON (exact span match after trimming edge
 whitespace, punctuation and quote marks; overlap = character Jaccard >= 0.5; one-to-one matching).
 The test split is never read.
 
 Parses are cached under ``--cache`` (default /tmp/onrecord_tagger) so a second run only re-trains.
-``--score-only`` scores the model at ``--out`` on dev without training; ``--harness`` adds the figures
+``--score-only`` scores the model at ``--out`` on dev without training; ``--triggers-only`` writes only
+``<out>.triggers.txt``; ``--harness`` adds the figures
 of ``onrecord.evaluation.polnear`` with the tagger as the whole system.
 """
 
@@ -326,6 +328,22 @@ def harness_figures(tagger, data: Path) -> dict[str, float]:
     return out
 
 
+def trigger_words(train_paras: list[list], labels: list[list[list[str]]], min_rate: float,
+                  min_count: int) -> list[str]:
+    """Word forms (lower case) that are part of a cue in at least ``min_rate`` of their training
+    occurrences, and in at least ``min_count`` of them."""
+    seen: Counter[str] = Counter()
+    cue: Counter[str] = Counter()
+    for ps, ls in zip(train_paras, labels):
+        for (_, doc), labs in zip(ps, ls):
+            for t, lab in zip(doc, labs):
+                if t.is_alpha:
+                    seen[t.lower_] += 1
+                    if lab.endswith("-C"):
+                        cue[t.lower_] += 1
+    return sorted(w for w, c in cue.items() if c >= min_count and c / seen[w] >= min_rate)
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -343,7 +361,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--minfreq", type=float, default=3, help="drop features seen fewer times (keeps the model small)")
     ap.add_argument("--min-cue-count", type=int, default=3)
     ap.add_argument("--n-process", type=int, default=2)
+    ap.add_argument("--min-trigger-rate", type=float, default=0.3,
+                    help="share of a word's occurrences inside a cue that makes it a trigger word")
     ap.add_argument("--score-only", action="store_true")
+    ap.add_argument("--triggers-only", action="store_true", help="write only <out>.triggers.txt")
     ap.add_argument("--parse-only", action="store_true")
     ap.add_argument("--json", type=Path, help="also write the dev scores here")
     ap.add_argument("--harness", action="store_true",
@@ -365,11 +386,18 @@ def main(argv: list[str] | None = None) -> int:
 
     model = args.out.with_suffix(".crfsuite")
     cues_path = args.out.with_suffix(".cues.txt")
+    if train:
+        labels = [gold_labels(a, ps, args.scheme) for a, ps in zip(train, train_paras)]
+        triggers = trigger_words(train_paras, labels, args.min_trigger_rate, args.min_cue_count)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.with_suffix(".triggers.txt").write_text("\n".join(triggers) + "\n", encoding="utf-8")
+        log.info("%d trigger words (cue rate >= %.2f)", len(triggers), args.min_trigger_rate)
+        if args.triggers_only:
+            return 0
     if not args.score_only:
         import pycrfsuite
 
         t0 = time.time()
-        labels = [gold_labels(a, ps, args.scheme) for a, ps in zip(train, train_paras)]
         cue_words: Counter[str] = Counter()
         for ps, ls in zip(train_paras, labels):
             for (_, doc), labs in zip(ps, ls):

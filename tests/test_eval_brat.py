@@ -43,7 +43,14 @@ def test_content2_adds_fragments():
     assert rel.content == ((0, 5), (23, 32))
 
 
-@pytest.mark.parametrize("bad", ["T1\tSource zero 16\tx", "E1", "E1\tCue=T1"])
+def test_span_text_over_a_line_break_is_read_past():
+    """A span whose text holds a line break continues on a line of its own (here one starting with "T")."""
+    ann = "T1\tContent 0 31\tThe ferry\nThe number of people\nT2\tCue 32 36\tsaid\nE1\tCue:T2 Content:T1"
+    (rel,) = parse_ann(ann)
+    assert rel.content == ((0, 31),) and rel.cue == ((32, 36),)
+
+
+@pytest.mark.parametrize("bad", ["T1\tSource zero 16\tx", "E1", "E1\tCue=T1", "The ferry\tx"])
 def test_bad_lines_raise(bad):
     with pytest.raises(BratError):
         parse_ann(bad)

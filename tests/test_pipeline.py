@@ -85,6 +85,9 @@ def test_tagged_contents_without_cue_or_source_are_dropped(monkeypatch: pytest.M
     ]
 
     class Fake:
+        def focus_sentences(self, parsed, taken):  # type: ignore[no-untyped-def]
+            return {0: [range(len(parsed.paragraphs[0].doc))]}
+
         def attributions(self, parsed, *, only_parsed, skip, focus, keep):  # type: ignore[no-untyped-def]
             return [t for t in tagged if keep(t)]
 

@@ -205,3 +205,21 @@ def test_focus_skips_sentences_the_rules_took(nlp) -> None:  # type: ignore[no-u
     doc = parsed.paragraphs[0].doc
     assert [doc[r.start:r.stop].text for r in focus.get(0, [])] == ["Engineers doubt the repairs will hold."]
     assert 1 not in focus
+
+
+def test_trigger_words_ship_with_the_model() -> None:
+    triggers = load_tagger().triggers
+    assert triggers is not None and {"said", "according", "believes", "told"} <= triggers
+    assert not {"the", "and", "president"} & triggers
+
+
+def test_focus_without_trigger_list_falls_back_to_cue_verbs_and_nouns(nlp) -> None:  # type: ignore[no-untyped-def]
+    from onrecord.extract.tagger import Tagger
+
+    shipped = load_tagger()
+    tagger = Tagger(shipped.model_path, shipped.cues, shipped.temperature)
+    text = "Engineers doubt the repairs will hold. It rained on Monday."
+    parsed = parse(Article(text=text), nlp)
+    doc = parsed.paragraphs[0].doc
+    assert [doc[r.start:r.stop].text for r in tagger.focus_sentences(parsed, []).get(0, [])] == [
+        "Engineers doubt the repairs will hold."]

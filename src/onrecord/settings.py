@@ -13,7 +13,7 @@ from .errors import ConfigError
 
 ENV_PREFIX = "ONRECORD_"
 # where the learned tagger looks: every parsed paragraph, only paragraphs the rules left empty, or only
-# sentences the rules left empty that hold a cue word
+# sentences the rules left alone that hold a trigger word (the default)
 TAGGER_SCOPES = ("parsed", "uncovered", "sentences")
 
 
@@ -28,7 +28,7 @@ class Settings:
     min_confidence: float = 0.0
     tagger: bool = True
     tagger_min_confidence: float = 0.3
-    tagger_scope: str = "uncovered"
+    tagger_scope: str = "sentences"
 
     @classmethod
     def load(cls, path: str | Path | None = None, env: dict[str, str] | None = None, **overrides: Any) -> Settings:

@@ -10,6 +10,7 @@ character offsets into the article's .txt); ``E`` lines link an ``Attribution``
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,14 +55,24 @@ def _role(name: str) -> str:
     return name.rstrip("0123456789")
 
 
+# an annotation id: T1 (text span), E1 (event), R1, A1, N1, #1 (note), * (equivalence)
+_ID = re.compile(r"[TERAMN#]\d+|\*")
+
+
 def parse_ann(ann: str) -> tuple[GoldRelation, ...]:
     """The relations of one .ann file's contents."""
     spans: dict[str, Frags] = {}
     events: list[tuple[str, list[tuple[str, str]]]] = []  # (tag, [(role, T ref)])
+    last = ""
     for lineno, line in enumerate(ann.splitlines(), 1):
         if not line.strip():
             continue
         tag = line.split("\t", 1)[0]
+        if not _ID.fullmatch(tag):
+            if last.startswith("T"):
+                continue  # the span text of the line before runs over a line break
+            raise BratError(f"line {lineno}: no annotation id in {line!r}")
+        last = tag
         if tag.startswith("T"):
             try:
                 _, label_offsets, *_rest = line.split("\t")

@@ -121,7 +121,7 @@ _COARSE = {"MD": "AUX", "CD": "NUM", "CC": "CCONJ", "TO": "PART", "RP": "PART", 
 _COARSE_PREFIX = (("VB", "VERB"), ("NN", "NOUN"), ("JJ", "ADJ"), ("RB", "ADV"), ("WRB", "ADV"))
 CUE_CLASSES = frozenset({"VERB", "NOUN", "ADJ", "ADP", "AUX"})
 # word classes (first two letters of the fine tag) whose cue-lexicon words make a sentence worth tagging
-_TRIGGER_TAGS = frozenset(__import__("os").environ.get("XTRIG", "VB NN").split())
+_TRIGGER_TAGS = frozenset({"VB", "NN"})
 
 
 def coarse(tag: str) -> str:
@@ -487,12 +487,14 @@ class Tagger:
     """A trained CRF, its cue lexicon, and the temperature that turns its scores into probabilities."""
 
     def __init__(self, model_path: Path, cues: frozenset[str], temperature: float = 1.0,
-                 nlp: Language | None = None) -> None:
+                 nlp: Language | None = None, triggers: frozenset[str] | None = None) -> None:
         import pycrfsuite
 
         self._crf = pycrfsuite.Tagger()
         self._crf.open(str(model_path))
         self.cues = cues
+        # words that make a sentence worth tagging (part of a cue in >= 30 % of their uses in training)
+        self.triggers = triggers
         self.temperature = temperature
         self.model_path = model_path
         self._nlp = nlp
@@ -500,9 +502,13 @@ class Tagger:
 
     @classmethod
     def from_files(cls, model_path: Path, cues_path: Path, meta_path: Path | None = None) -> Tagger:
+        """The model, its cue list (``*.cues.txt``), its settings and, when present beside the cue list,
+        its trigger words (``*.triggers.txt``)."""
         words = cues_path.read_text(encoding="utf-8").split()
         meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path and meta_path.is_file() else {}
-        return cls(model_path, frozenset(words), float(meta.get("temperature", 1.0)))
+        triggers_path = cues_path.with_name(cues_path.name.replace(".cues.txt", ".triggers.txt"))
+        triggers = frozenset(triggers_path.read_text(encoding="utf-8").split()) if triggers_path.is_file() else None
+        return cls(model_path, frozenset(words), float(meta.get("temperature", 1.0)), triggers=triggers)
 
     @property
     def weights(self) -> Weights:
@@ -612,11 +618,12 @@ class Tagger:
 
     def focus_sentences(self, parsed: Parsed, taken: Sequence[tuple[int, int]]) -> dict[int, list[range]]:
         """The sentences worth tagging: in a parsed paragraph, touching none of the character ranges
-        in ``taken`` (statements already found), and holding a verb or noun of the cue lexicon.
+        in ``taken`` (statements already found), and holding a trigger word (without a trigger list: a
+        verb or noun of the cue lexicon).
 
         Paragraph index -> token ranges; neighbouring sentences form one range.
         """
-        cues = self.cues
+        cues, triggers = self.cues, self.triggers
         out: dict[int, list[range]] = {}
         for para in parsed.paragraphs:
             if not para.parsed:
@@ -630,7 +637,10 @@ class Tagger:
                 b = doc[sent.end - 1].idx + len(doc[sent.end - 1].text)
                 if any(x < b and a < y for x, y in inside):
                     continue
-                if not any(t.lower_ in cues and t.tag_[:2] in _TRIGGER_TAGS for t in sent):
+                if triggers is not None:
+                    if not any(t.lower_ in triggers for t in sent):
+                        continue
+                elif not any(t.lower_ in cues and t.tag_[:2] in _TRIGGER_TAGS for t in sent):
                     continue
                 if ranges and ranges[-1].stop == sent.start:
                     ranges[-1] = range(ranges[-1].start, sent.end)
