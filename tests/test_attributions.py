@@ -114,7 +114,7 @@ CASES = [
     ("The union reported, citing internal documents, that wages had fallen.",
      [(I, "wages had fallen", "reported", "The union")]),
     ("Local officials quoted by the Daily Ledger had said the dam was safe.",
-     [(I, "the dam was safe", "said", "Local officials")]),
+     [(I, "the dam was safe", "had said", "Local officials")]),
     ("Officials, who spoke on condition of anonymity, said the talks had failed.",
      [(I, "the talks had failed", "said", "Officials")]),
     ("The ministry's statement added that the border would stay closed.",
@@ -146,6 +146,11 @@ CASES = [
     ("Critics accused the council of hiding the costs.",
      [(I, "the council of hiding the costs", "accused", "Critics")]),
     ("The senator called for a ban on night flights.", [(I, "a ban on night flights", "called for", "The senator")]),
+    # a verb cue keeps its auxiliaries, adverbs and particle, as annotators mark it
+    ("The mayor has also said that the pier will reopen.",
+     [(I, "the pier will reopen", "has also said", "The mayor")]),
+    ("Engineers pointed out that the dam was old.", [(I, "the dam was old", "pointed out", "Engineers")]),
+    ('"We will rebuild," the mayor had promised.', [(D, "We will rebuild", "had promised", "the mayor")]),
     # an object's content ends before when and where it was said, and before an aside on it
     ("The union praised the mayor during a rally in Kell.", [(I, "the mayor", "praised", "The union")]),
     ("Ruiz attacked the harbour plan in a tweet on Sunday.", [(I, "the harbour plan", "attacked", "Ruiz")]),
@@ -313,7 +318,8 @@ def test_seed_page() -> None:
     atts = attributions(text)
     assert [a.kind for a in atts] == [I, I, I, I, D, D, D, M, D, M, I, D, I]
     assert [a.cue.text if a.cue else None for a in atts] == [
-        "says", "said", "said", "said", "said", "said", "adding", "said", "said", "added", "said", "told", "reported"]
+        "says", "said", "said", "also said", "said", "said", "adding", "said", "said", "added", "had said", "told",
+        "reported"]
     sources = [a.source.text if a.source else "" for a in atts]
     assert sources[2] == "he" and sources[3] == "He" and sources[5] == sources[6] == "he"
     assert sources[9] == "The statement"

@@ -343,7 +343,10 @@ class _Finder:
                 extra.update({k: view.span(self.text, *r) for k, r in relays_of(c, None, "").items() if k not in extra})
         if pieces:
             extra["pieces"] = [view.span(self.text, x, y) for x, y in pieces]
-        cue_span = view.span(self.text, *cue)
+        if cue_tok.i == cue[0] == cue[1]:
+            cue_span = view.span(self.text, _cue_start(cue_tok), _cue_end(cue_tok))
+        else:
+            cue_span = view.span(self.text, *cue)
         base = dict(cue=cue_span, source=source, paragraph=view.para.index,
                     source_head=(subj.i if subj is not None else None), cue_head=cue[0], rule=rule)
         if rule == "according_to":
@@ -450,7 +453,7 @@ class _Finder:
             flags = ("split_quote",)
             if "split_quote" not in earlier.flags:
                 earlier.flags = earlier.flags + ("split_quote",)
-        att = self._direct(qi, flags=flags, extra=extra, cue=view.span(self.text, verb.i, verb.i),
+        att = self._direct(qi, flags=flags, extra=extra, cue=view.span(self.text, _cue_start(verb), _cue_end(verb)),
                            source=source, paragraph=view.para.index,
                            source_head=subj.i if subj is not None else None, cue_head=verb.i, rule=rule)
         self.direct_by_cue.setdefault((view.para.index, verb.i), att)
@@ -568,6 +571,30 @@ _DECLINE_WORDS = frozenset({"declined", "declines", "decline", "declining", "ref
 
 # prepositions of a reporting event's time and place ("during the debate", "in a tweet", "at a rally")
 _SETTING_PREPS = frozenset({"during", "in", "at", "after", "before", "since", "until", "amid", "on"})
+
+
+def _cue_start(verb: Token) -> int:
+    """First token of a verb cue with its auxiliaries and adverbs: "has said", "is also warning", "to admit"."""
+    if not verb.tag_.startswith("VB"):
+        return verb.i
+    doc = verb.doc
+    j = verb.i - 1
+    while j >= 0 and doc[j].head.i == verb.i and doc[j].dep_ in _CUE_MODIFIERS and doc[j].tag_ not in ("WRB", "WDT"):
+        j -= 1
+    return j + 1
+
+
+def _cue_end(verb: Token) -> int:
+    """Last token of a verb cue: its particle when one follows it ("pointed out")."""
+    doc = verb.doc
+    j = verb.i + 1
+    if j < len(doc) and doc[j].dep_ == "prt" and doc[j].head.i == verb.i:
+        return j
+    return verb.i
+
+
+# what a verb cue's span takes in from its left: auxiliaries ("has said", "to admit") and adverbs ("also said")
+_CUE_MODIFIERS = frozenset({"aux", "auxpass", "advmod"})
 
 
 def _before_aside(noun: Token, b: int) -> int:
