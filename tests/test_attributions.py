@@ -151,6 +151,9 @@ CASES = [
      [(I, "the pier will reopen", "has also said", "The mayor")]),
     ("Engineers pointed out that the dam was old.", [(I, "the dam was old", "pointed out", "Engineers")]),
     ('"We will rebuild," the mayor had promised.', [(D, "We will rebuild", "had promised", "the mayor")]),
+    # a second reporting verb hung on the reported clause starts another statement
+    ("Ruiz said the ferry would run again and warned against new fares.",
+     [(I, "the ferry would run again", "said", "Ruiz")]),
     # an object's content ends before when and where it was said, and before an aside on it
     ("The union praised the mayor during a rally in Kell.", [(I, "the mayor", "praised", "The union")]),
     ("Ruiz attacked the harbour plan in a tweet on Sunday.", [(I, "the harbour plan", "attacked", "Ruiz")]),

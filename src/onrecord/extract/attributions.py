@@ -187,6 +187,7 @@ class _Finder:
             for c in comp.children:  # "reported, citing Y, that ...": the relay is not content
                 if c.dep_ == "advcl" and c.i < comp.i and c.lower_ in RELAY_WORDS:
                     a = max(a, c.right_edge.i + 1)
+            b = self._before_second_cue(comp, b)
             if a < verb.i:
                 start = _reporting_start(verb, subj)
                 if verb.dep_ == "relcl" or doc[a].tag_ in ("WDT", "WP", "WRB") or a >= start:
@@ -226,6 +227,17 @@ class _Finder:
         if lemma == "deny":
             flags += ("denial",)
         self.emit(view, a, b, cue, verb, subj, lemma, "syntactic", flags)
+
+    def _before_second_cue(self, comp: Token, b: int) -> int:
+        """Where a reported clause ends when the parser hung the reporting subject's next verb on it:
+        in "X said he would act and warned against Y", "warned" (a cue verb with no subject of its
+        own) starts another statement."""
+        for c in comp.children:
+            if (c.dep_ == "conj" and comp.i < c.i <= b and self.lex.verb_lemma(c) is not None
+                    and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)):
+                cc = [g.i for g in comp.children if g.dep_ in ("cc", "punct") and comp.i < g.i < c.i]
+                return min(b, (min(cc) if cc else c.left_edge.i) - 1)
+        return b
 
     def _complement(self, verb: Token, lemma: str) -> tuple[int, int, tuple[int, int]] | None:
         """Content tokens [a, b] and cue tokens of a cue without a reported clause: "called for X",
