@@ -151,6 +151,10 @@ CASES = [
      [(I, "the pier will reopen", "has also said", "The mayor")]),
     ("Engineers pointed out that the dam was old.", [(I, "the dam was old", "pointed out", "Engineers")]),
     ('"We will rebuild," the mayor had promised.', [(D, "We will rebuild", "had promised", "the mayor")]),
+    # a gerund after a preposition speaks for the subject of the verb the preposition hangs on
+    ("Ruiz responded on Monday by saying that the pier would reopen.",
+     [(I, "the pier would reopen", "saying", "Ruiz")]),
+    ("The minister began by saying the budget was sound.", [(I, "the budget was sound", "saying", "The minister")]),
     # a second reporting verb hung on the reported clause starts another statement
     ("Ruiz said the ferry would run again and warned against new fares.",
      [(I, "the ferry would run again", "said", "Ruiz")]),

@@ -25,6 +25,8 @@ _PASSIVE_SUBJ = "nsubjpass"
 _INHERIT_DEPS = frozenset({"advcl", "conj", "xcomp"})
 _ADDRESSEE_VERBS = frozenset({"tell", "inform", "assure", "brief", "warn", "ask", "remind", "notify"})
 _RELAY_PARTICIPLES = frozenset({"quoted", "cited"})
+# subjects that hold no statement of a gerund hung on their verb
+_NO_HOLDER = frozenset({"it", "there", "this", "that", "what", "which"})
 
 
 def mention_range(head: Token) -> tuple[int, int]:
@@ -50,16 +52,24 @@ def _is_time(t: Token) -> bool:
 
 
 def subject_of(verb: Token) -> Token | None:
-    """The active subject of ``verb``, inherited from the governing verb for "..., adding that" and conjuncts."""
+    """The active subject of ``verb``, inherited from the governing verb for "..., adding that", conjuncts
+    and a gerund after a preposition ("responded by saying that", "after saying", "despite admitting")."""
     v = verb
+    through_gerund = False
     for _ in range(4):
         for child in v.children:
             if child.dep_ in SUBJECT_DEPS:
+                if through_gerund and child.lower_ in _NO_HOLDER:
+                    return None  # "it goes without saying that", "there is no point in saying"
                 return child
         if any(c.dep_ == _PASSIVE_SUBJ for c in v.children):
             return _agent_of(v)
         if v.dep_ in _INHERIT_DEPS and v.head is not v and v.head.pos_ in ("VERB", "AUX"):
             v = v.head
+            continue
+        if (v.dep_ == "pcomp" and v.tag_ == "VBG" and v.head.dep_ == "prep"
+                and v.head.head is not v.head and v.head.head.pos_ in ("VERB", "AUX")):
+            v, through_gerund = v.head.head, True
             continue
         if v.dep_ == "acl" and v.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return v.head  # "a statement saying that ..."
