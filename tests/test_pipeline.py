@@ -53,7 +53,7 @@ def test_the_default_engine_adds_learned_statements(text: str, expected: tuple[s
     assert text[s.content.start:s.content.end] == s.content.text
 
 
-@pytest.mark.parametrize("scope", ["uncovered", "sentences", "parsed"])
+@pytest.mark.parametrize("scope", ["uncovered", "sentences", "parsed", "all"])
 def test_every_scope_keeps_the_rule_statements(scope: str) -> None:
     off = extract_text(TEXT, settings=Settings.load(env={}, tagger=False))
     on = extract_text(TEXT, settings=Settings.load(env={}, tagger_scope=scope, tagger_min_confidence=0.0))
@@ -85,7 +85,7 @@ def test_tagged_contents_without_cue_or_source_are_dropped(monkeypatch: pytest.M
     ]
 
     class Fake:
-        def focus_sentences(self, parsed, taken):  # type: ignore[no-untyped-def]
+        def focus_sentences(self, parsed, taken, unparsed=False):  # type: ignore[no-untyped-def]
             return {0: [range(len(parsed.paragraphs[0].doc))]}
 
         def attributions(self, parsed, *, only_parsed, skip, focus, keep):  # type: ignore[no-untyped-def]
@@ -96,3 +96,23 @@ def test_tagged_contents_without_cue_or_source_are_dropped(monkeypatch: pytest.M
     monkeypatch.setattr(tagger_mod, "load_tagger", lambda: Fake())
     out = pipeline.add_tagged(parsed, [rule], Settings.load(env={}, tagger_min_confidence=0.0))
     assert [a.content.text for a in out] == ["the port will close", "was new"]
+
+
+# paragraphs with no reporting word the rules know: the pipeline leaves them unparsed
+UNPARSED = [
+    ("The senator lambasted the harbour plan in a speech on Monday.", "lambasted", "the harbour plan"),
+    ("The union derided the offer as an insult to dock workers.", "derided", "the offer as an insult to dock workers"),
+    ("Several residents likened the new tower to a prison.", "likened", "the new tower to a prison"),
+]
+
+
+@pytest.mark.parametrize("sentence, cue, content", UNPARSED)
+def test_scope_all_reads_paragraphs_the_pipeline_did_not_parse(sentence: str, cue: str, content: str) -> None:
+    from onrecord.extract.parse import parse as parse_article
+
+    text = "The port will reopen in May.\n\n" + sentence
+    assert not parse_article(pipeline.Article(text=text), pipeline.nlp_mod.load()).paragraphs[1].parsed
+    assert extract_text(text, settings=Settings.load(env={})).statements == ()
+    [s] = extract_text(text, settings=Settings.load(env={}, tagger_scope="all")).statements
+    assert (s.cue.text if s.cue else None, s.content.text) == (cue, content)
+    assert "learned" in s.flags

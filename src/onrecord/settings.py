@@ -12,9 +12,10 @@ from typing import Any
 from .errors import ConfigError
 
 ENV_PREFIX = "ONRECORD_"
-# where the learned tagger looks: every parsed paragraph, only paragraphs the rules left empty, or only
-# sentences the rules left alone that hold a trigger word (the default)
-TAGGER_SCOPES = ("parsed", "uncovered", "sentences")
+# where the learned tagger looks: every parsed paragraph, only paragraphs the rules left empty, only
+# sentences the rules left alone that hold a trigger word (the default), or those sentences and the
+# unparsed paragraphs that hold a trigger word (the tagger parses them)
+TAGGER_SCOPES = ("parsed", "uncovered", "sentences", "all")
 
 
 @dataclass(frozen=True)

@@ -53,15 +53,17 @@ def add_tagged(parsed: Parsed, attributions: list[Attribution], settings: Settin
     taken = [(a.content.start, a.content.end) for a in attributions]
     covered = frozenset(a.paragraph for a in attributions) if settings.tagger_scope == "uncovered" else frozenset()
     focus = None
-    if settings.tagger_scope == "sentences":
+    if settings.tagger_scope in ("sentences", "all"):
         spans = [s for a in attributions for s in (a.content, a.cue, a.source) if s is not None]
-        focus = tagger.focus_sentences(parsed, [(s.start, s.end) for s in spans])
+        focus = tagger.focus_sentences(parsed, [(s.start, s.end) for s in spans],
+                                       unparsed=settings.tagger_scope == "all")
 
     def new(t: Attribution) -> bool:
         return (t.cue is not None and t.source is not None
                 and not any(t.content.start < b and a < t.content.end for a, b in taken))
 
-    extra = [t for t in tagger.attributions(parsed, only_parsed=True, skip=covered, focus=focus, keep=new)
+    only_parsed = settings.tagger_scope != "all"  # "all": the tagger parses the paragraphs it needs
+    extra = [t for t in tagger.attributions(parsed, only_parsed=only_parsed, skip=covered, focus=focus, keep=new)
              if t.confidence >= settings.tagger_min_confidence]
     if not extra:
         return attributions

@@ -43,7 +43,7 @@ CLOSE_QUOTES = frozenset("”’»")
 AMBIGUOUS_QUOTES = frozenset('"')
 QUOTE_CHARS = OPEN_QUOTES | CLOSE_QUOTES | AMBIGUOUS_QUOTES | {"''", "``"}
 # components a re-parse skips, as the pipeline's own parse does (features use none of them)
-_SKIP = ("lemmatizer", "attribute_ruler", "senter")
+_SKIP = ("lemmatizer", "attribute_ruler", "senter", "ner")
 
 
 # ---------------------------------------------------------------- features
@@ -524,17 +524,26 @@ class Tagger:
         """The paragraph's doc with tags and dependencies (parsed here when the pipeline skipped it)."""
         if paragraph.parsed:
             return paragraph.doc
+        return self._parse([paragraph])[paragraph.index]
+
+    def _parse(self, paragraphs: Sequence[Paragraph]) -> dict[int, Doc]:
+        """Parses of paragraphs the pipeline skipped, in one batch (paragraph index -> doc); a paragraph
+        whose tokens come out differently gets an empty doc (it is not tagged)."""
+        if not paragraphs:
+            return {}
         if self._nlp is None:
             from .. import nlp as nlp_mod
 
             self._nlp = nlp_mod.load()
         skip = [n for n in _SKIP if n in self._nlp.pipe_names]
-        doc = self._nlp(paragraph.doc.text, disable=skip)
-        if len(doc) != len(paragraph.doc):
-            log.warning("re-tokenised paragraph %d differs (%d vs %d tokens); not tagged",
-                        paragraph.index, len(doc), len(paragraph.doc))
-            return paragraph.doc[0:0].as_doc()
-        return doc
+        out: dict[int, Doc] = {}
+        for para, doc in zip(paragraphs, self._nlp.pipe((p.doc.text for p in paragraphs), disable=skip)):
+            if len(doc) != len(para.doc):
+                log.warning("re-tokenised paragraph %d differs (%d vs %d tokens); not tagged",
+                            para.index, len(doc), len(para.doc))
+                doc = para.doc[0:0].as_doc()
+            out[para.index] = doc
+        return out
 
     def _tag_doc(self, doc: Doc) -> list[str]:
         return self.weights.viterbi(self.weights.scores(doc_features(doc, self.cues))) if len(doc) else []
@@ -574,15 +583,14 @@ class Tagger:
         must not look at ``confidence``.
         """
         out: list[Attribution] = []
-        for para in parsed.paragraphs:
-            if (only_parsed and not para.parsed) or para.index in skip:
-                continue
-            ranges: Sequence[range] | None = None
-            if focus is not None:
-                ranges = focus.get(para.index)
-                if not ranges:
-                    continue
-            doc = self._parsed_doc(para)
+        wanted = [p for p in parsed.paragraphs if not (only_parsed and not p.parsed) and p.index not in skip
+                  and (focus is None or focus.get(p.index))]
+        reparsed = self._parse([p for p in wanted if not p.parsed])
+        for para in wanted:
+            ranges = focus.get(para.index) if focus is not None else None
+            doc = reparsed[para.index] if para.index in reparsed else para.doc
+            if ranges is not None and para.index in reparsed:  # now that it has sentences
+                ranges = self.trigger_sentences(doc)
             n = len(doc)
             if n != len(para.doc) or not n:
                 continue
@@ -616,39 +624,53 @@ class Tagger:
                 probs[r.start + k] = float(marg[k, col[lab]])
         return probs
 
-    def focus_sentences(self, parsed: Parsed, taken: Sequence[tuple[int, int]]) -> dict[int, list[range]]:
+    def focus_sentences(self, parsed: Parsed, taken: Sequence[tuple[int, int]],
+                        unparsed: bool = False) -> dict[int, list[range]]:
         """The sentences worth tagging: in a parsed paragraph, touching none of the character ranges
         in ``taken`` (statements already found), and holding a trigger word (without a trigger list: a
-        verb or noun of the cue lexicon).
+        verb or noun of the cue lexicon). With ``unparsed``, also every paragraph the pipeline did not
+        parse that holds a trigger word, whole: it has no sentences yet; ``attributions`` parses it and
+        keeps its sentences with a trigger word.
 
         Paragraph index -> token ranges; neighbouring sentences form one range.
         """
-        cues, triggers = self.cues, self.triggers
         out: dict[int, list[range]] = {}
         for para in parsed.paragraphs:
             if not para.parsed:
+                if unparsed and any(t.lower_ in self._trigger_words for t in para.doc):
+                    out[para.index] = [range(len(para.doc))]
                 continue
-            doc = para.doc
             base = para.start
             inside = [(a - base, b - base) for a, b in taken if a < para.end and para.start < b]
-            ranges: list[range] = []
-            for sent in doc.sents:
-                a = doc[sent.start].idx
-                b = doc[sent.end - 1].idx + len(doc[sent.end - 1].text)
-                if any(x < b and a < y for x, y in inside):
-                    continue
-                if triggers is not None:
-                    if not any(t.lower_ in triggers for t in sent):
-                        continue
-                elif not any(t.lower_ in cues and t.tag_[:2] in _TRIGGER_TAGS for t in sent):
-                    continue
-                if ranges and ranges[-1].stop == sent.start:
-                    ranges[-1] = range(ranges[-1].start, sent.end)
-                else:
-                    ranges.append(range(sent.start, sent.end))
+            ranges = self.trigger_sentences(para.doc, inside)
             if ranges:
                 out[para.index] = ranges
         return out
+
+    @property
+    def _trigger_words(self) -> frozenset[str]:
+        return self.triggers if self.triggers is not None else self.cues
+
+    def trigger_sentences(self, doc: Doc, inside: Sequence[tuple[int, int]] = ()) -> list[range]:
+        """Token ranges of the sentences of a parsed ``doc`` that hold a trigger word and touch none of
+        the character ranges ``inside`` (paragraph offsets); neighbouring sentences form one range."""
+        cues, triggers = self.cues, self.triggers
+        ranges: list[range] = []
+        for sent in doc.sents:
+            a = doc[sent.start].idx
+            b = doc[sent.end - 1].idx + len(doc[sent.end - 1].text)
+            if any(x < b and a < y for x, y in inside):
+                continue
+            if triggers is not None:
+                if not any(t.lower_ in triggers for t in sent):
+                    continue
+            elif not any(t.lower_ in cues and t.tag_[:2] in _TRIGGER_TAGS for t in sent):
+                continue
+            if ranges and ranges[-1].stop == sent.start:
+                ranges[-1] = range(ranges[-1].start, sent.end)
+            else:
+                ranges.append(range(sent.start, sent.end))
+        return ranges
 
 
 def _head(doc: Doc, i: int, j: int) -> int:
