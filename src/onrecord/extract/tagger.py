@@ -64,7 +64,12 @@ _BUCKETS = tuple(_bucket(k) for k in range(14))  # _bucket(k) is _BUCKETS[min(k,
 
 
 def _is_quote(t: Token) -> bool:
-    return t.text in QUOTE_CHARS or (len(t.text) <= 2 and any(c in QUOTE_CHARS for c in t.text) and t.is_punct)
+    return _is_quote_text(t.text, t.is_punct)
+
+
+def _is_quote_text(text: str, is_punct: bool) -> bool:
+    """A quote mark token: one of QUOTE_CHARS, or a short punctuation token holding one."""
+    return text in QUOTE_CHARS or (len(text) <= 2 and is_punct and any(c in QUOTE_CHARS for c in text))
 
 
 def _quote_state(doc: Doc) -> list[bool]:
@@ -179,8 +184,7 @@ class Context:
         orth, lower, tag, dep, _, shape, iob, etype, num, space, punct, _ = arr.T.tolist()
         head, sent = arr[:, [4, 11]].astype(numpy.int64).T.tolist()
         texts = [strings[h] for h in orth]
-        self.quote = quote = [t in QUOTE_CHARS or (len(t) <= 2 and p == 1 and any(c in QUOTE_CHARS for c in t))
-                              for t, p in zip(texts, punct)]
+        self.quote = quote = [_is_quote_text(t, p == 1) for t, p in zip(texts, punct)]
         self.texts = texts
         self.inq = _quote_state_of(texts, quote)
         self.qleft, self.qright = _distances([i for i in range(n) if quote[i] and texts[i] != "’"], n)
