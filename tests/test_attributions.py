@@ -180,6 +180,11 @@ CASES = [
     # present-tense "states" / "reports" as verbs
     ("The agency states that the water is safe.", [(I, "the water is safe", "states", "The agency")]),
     ("The agency reports the water is safe again.", [(I, "the water is safe again", "reports", "The agency")]),
+    # a quotation set out in its own paragraph after "X said:"
+    ('The mayor spoke at the pier on Monday. She said:\n\n"We will rebuild every plank of it."',
+     [(D, "We will rebuild every plank of it.", "said", "She")]),
+    ('Ruiz said on Friday:\n\n“The ferry will run again in May.”\n\nThe council met later.',
+     [(D, "The ferry will run again in May.", "said", "Ruiz")]),
     # -- speaker labels and credits ------------------------------------------------------------
     ("PENCE: Well, the question really is why the pier was closed.",
      [(D, "Well, the question really is why the pier was closed.", ":", "PENCE")]),

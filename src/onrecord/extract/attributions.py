@@ -412,7 +412,7 @@ class _Finder:
         for qi, q in enumerate(self.quotes):
             if qi in self.used:
                 continue
-            if self._adjacent_cue(qi, q):
+            if self._adjacent_cue(qi, q) or self._lead_in(qi, q):
                 continue
             if self._continues(qi, q) or self._dash_credit(qi, q):
                 continue
@@ -453,6 +453,26 @@ class _Finder:
                 lemma = self.lex.verb_lemma(t, quote_adjacent=True)
                 if lemma is not None and not first.quoted(k):
                     return self._attach(first, qi, t, lemma, "quote_before")
+        return False
+
+    def _lead_in(self, qi: int, q: Quote) -> bool:
+        """A quotation opening its paragraph after a paragraph that ends in a cue and a colon:
+        'He said:' then '"We have a situation ..."' (speeches and statements set out on their own)."""
+        pi = q.paragraphs[0]
+        if pi == 0 or q.open is None or q.open != self.parsed.paragraphs[pi].start:
+            return False
+        prev = self.views.get(pi - 1)
+        if prev is None or not len(prev.doc) or prev.doc[-1].text != ":":
+            return False
+        doc = prev.doc
+        colon = len(doc) - 1
+        for k in range(colon - 1, max(-1, colon - 1 - CUE_WINDOW), -1):
+            t = doc[k]
+            if prev.mark[k] >= 0 or t.text in _SENT_END:
+                break
+            lemma = self.lex.verb_lemma(t, quote_adjacent=True)
+            if lemma is not None and not prev.quoted(k) and not prev.is_consumed(k):
+                return self._attach(prev, qi, t, lemma, "quote_before")
         return False
 
     def _attach(self, view: _View, qi: int, verb: Token, lemma: str, rule: str) -> bool:
