@@ -136,3 +136,18 @@ def test_cli_cofenet_json(tmp_path):
     out = json.loads(result.stdout)
     assert out["self_check"]["gold_vs_gold"]["content"]["f1"] == 1.0
     assert out["results"]["onrecord"]["roles"]["cue"]["n_gold"] == 1
+
+
+@pytest.mark.parametrize(
+    "text, part, expected",
+    [
+        ("he said that the boat is late .", "the boat is late", "that the boat is late"),
+        ("he said the boat is late .", "the boat is late", "the boat is late"),
+        ("she said whatthat boat is late", "boat is late", "boat is late"),
+    ],
+)
+def test_alignment_takes_in_a_leading_that(text, part, expected):
+    a = text.index(part)
+    [st] = cofenet.align_quotes(text, [PredStatement("indirect", ((a, a + len(part)),))])
+    (x, y), = st.content
+    assert text[x:y] == expected

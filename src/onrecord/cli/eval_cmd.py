@@ -89,7 +89,7 @@ def polnear_cmd(directory: Path, split: str, limit: int | None, annotator: str, 
 @click.option("--strict", is_flag=True, help="Drop an I- label that follows O instead of opening a span.")
 @click.option("--peer", "peers", multiple=True, type=click.Choice(["textacy"]), help="Also score a peer system.")
 @click.option("--self-check", is_flag=True, help="Also print gold-vs-gold (must be 100) and a perturbed copy.")
-@click.option("--no-align", is_flag=True, help="Do not widen predicted contents over adjacent quote marks.")
+@click.option("--no-align", is_flag=True, help="Do not widen predicted contents over adjacent quote marks and a leading 'that'.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--config", type=click.Path(exists=True, dir_okay=False), default=None, help="Settings file (TOML).")
 def cofenet_cmd(file: Path, unit: str, limit: int | None, strict: bool, peers: tuple[str, ...], self_check: bool,

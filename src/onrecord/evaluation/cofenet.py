@@ -16,9 +16,11 @@ labelled first, then cues, then sources (the smaller roles win a shared token); 
 span starts with a B- label.
 
 Alignment: PolNeAR's contents of quotes include the quote marks (and the comma or
-period before a closing mark), onrecord's exclude them. With ``align_quotes`` (the
-default) a predicted content is widened over an adjacent opening mark and over
-closing punctuation plus a closing mark, so the same words give the same tokens.
+period before a closing mark), onrecord's exclude them; PolNeAR's reported clauses start at
+the complementizer ("said [that the ...]"), onrecord's after it. With ``align_quotes`` (the
+default) a predicted content is widened over an adjacent opening mark, over closing
+punctuation plus a closing mark, and over a "that" right before it, so the same words give
+the same tokens.
 """
 
 from __future__ import annotations
@@ -187,11 +189,25 @@ def widen_over_quotes(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
+def widen_over_that(text: str, a: int) -> int:
+    """``a`` moved back over a complementizer right before it ("said [that] ...")."""
+    i = a
+    while i > 0 and text[i - 1] == " ":
+        i -= 1
+    if text[max(0, i - 4):i].lower() == "that" and (i == 4 or not text[i - 5].isalnum()):
+        return i - 4
+    return a
+
+
 def align_quotes(text: str, statements: Sequence[PredStatement]) -> list[PredStatement]:
-    """The statements with their contents widened over quote marks (see the module docstring)."""
+    """The statements with their contents widened over quote marks and a leading complementizer
+    (see the module docstring)."""
     out = []
     for st in statements:
         content = tuple(widen_over_quotes(text, a, b) for a, b in st.content)
+        if content:
+            first_a, first_b = content[0]
+            content = ((widen_over_that(text, first_a), first_b),) + content[1:]
         out.append(PredStatement(st.kind, content, st.cue, st.source, st.rule))
     return out
 
