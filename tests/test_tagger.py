@@ -223,3 +223,16 @@ def test_focus_without_trigger_list_falls_back_to_cue_verbs_and_nouns(nlp) -> No
     doc = parsed.paragraphs[0].doc
     assert [doc[r.start:r.stop].text for r in tagger.focus_sentences(parsed, []).get(0, [])] == [
         "Engineers doubt the repairs will hold."]
+
+
+def test_many_statements_in_one_paragraph_each_keep_their_own_cue(nlp) -> None:  # type: ignore[no-untyped-def]
+    """Grouping looks only at cues near each content (it used to compare every content with every cue)."""
+    sentence = "Residents of Kell complained about the noise from the quarry near the river. "
+    text = sentence * 60
+    parsed = parse(Article(text=text), nlp)
+    atts = load_tagger().attributions(parsed)
+    assert len(atts) == 60
+    for k, a in enumerate(atts):
+        start = k * len(sentence)
+        assert a.cue is not None and a.source is not None
+        assert start <= a.source.start < a.cue.start < a.content.start < start + len(sentence)

@@ -13,6 +13,7 @@ beside the model. Paragraphs the pipeline left unparsed are parsed here first (s
 
 from __future__ import annotations
 
+import bisect
 import json
 import logging
 import re
@@ -694,6 +695,20 @@ def _sent_id(doc: Doc) -> list[int]:
     return ids
 
 
+class _Sentences:
+    """Sentence ids of a doc's tokens, each sentence's first and end token, and the heads."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.id = _sent_id(doc)
+        self.start: dict[int, int] = {}
+        self.end: dict[int, int] = {}
+        for k, n in enumerate(self.id):
+            self.start.setdefault(n, k)
+            self.end[n] = k + 1
+        self.heads = [t.head.i for t in doc]
+
+
 def _kind(ctx: Context, i: int, j: int) -> Kind:
     """direct when every word of tokens [i, j) is inside quote marks, mixed when some are."""
     quote, punct, inq = ctx.quote, ctx.punct, ctx.inq
@@ -714,17 +729,32 @@ def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return 0
 
 
-def _nearest_cue(doc: Doc, sent: list[int], cues: list[tuple[int, int]], span: tuple[int, int],
+def _nearest_cue(sents: _Sentences, cues: list[tuple[int, int]], span: tuple[int, int],
                  window: int) -> int | None:
-    """Index in ``cues`` of the cue that governs or sits next to ``span``: dependency link first, then adjacency."""
+    """Index in ``cues`` (in text order) of the cue that governs or sits next to ``span``: dependency
+    link first, then the same sentence, then adjacency (at most ``window`` tokens away).
+
+    Only cues near the span's sentences are looked at: a dependency link never crosses a sentence,
+    so a cue farther away could only be adjacent, and it is not.
+    """
     if not cues:
         return None
-    head = doc[_head(doc, *span)]
-    anc = {a.i for a in head.ancestors}
+    doc, sent, heads = sents.doc, sents.id, sents.heads
+    head = _head(doc, *span)
+    hs, s0, s1 = sent[head], sent[span[0]], sent[span[1] - 1]
+    longest = max(cj - ci for ci, cj in cues)
+    lo = min(sents.start[s0], sents.start[hs]) - window - longest
+    hi = max(sents.end[s1], sents.end[hs]) + window
+    anc: set[int] | None = None
     best, best_key = None, None
-    for n, (ci, cj) in enumerate(cues):
-        linked = any(k in anc or doc[k].head.i == head.i for k in range(ci, cj))
-        same = sent[ci] == sent[span[0]] or sent[cj - 1] == sent[span[1] - 1]
+    for n in range(bisect.bisect_left(cues, (lo, lo)), bisect.bisect_right(cues, (hi, len(doc) + 1))):
+        ci, cj = cues[n]
+        linked = False
+        if any(sent[k] == hs for k in range(ci, cj)):
+            if anc is None:
+                anc = {a.i for a in doc[head].ancestors}
+            linked = any(k in anc or heads[k] == head for k in range(ci, cj))
+        same = sent[ci] == s0 or sent[cj - 1] == s1
         gap = _gap((ci, cj), span)
         if not linked and not same and gap > window:
             continue
@@ -745,15 +775,15 @@ def group(text: str, para: Paragraph, doc: Doc, labels: list[str],
     contents = [(i, j) for r, i, j in spans if r == "Q"]
     if not contents:
         return []
-    sent = _sent_id(doc)
+    sents = _Sentences(doc)
     # each cue's source: a source span linked to it in the tree (subject), else the nearest in its sentence
     cue_source: dict[int, tuple[int, int] | None] = {}
     for n, c in enumerate(cues):
-        pick = _nearest_cue(doc, sent, [s for s in sources], c, window=6)
+        pick = _nearest_cue(sents, sources, c, window=6)
         cue_source[n] = sources[pick] if pick is not None else None
     out = []
     for q in contents:
-        n = _nearest_cue(doc, sent, cues, q, window=8)
+        n = _nearest_cue(sents, cues, q, window=8)
         cue = cues[n] if n is not None else None
         src = cue_source.get(n) if n is not None else None
         toks = [k for a, b in ([q] + ([cue] if cue else [])) for k in range(a, b)]
