@@ -660,11 +660,19 @@ class Tagger:
         """Token ranges of the sentences of a parsed ``doc`` that hold a trigger word and touch none of
         the character ranges ``inside`` (paragraph offsets); neighbouring sentences form one range."""
         cues, triggers = self.cues, self.triggers
+        sents = list(doc.sents)
+        bounds = [(doc[x.start].idx, doc[x.end - 1].idx + len(doc[x.end - 1].text)) for x in sents]
+        firsts = [a for a, _ in bounds]
+        touched: set[int] = set()
+        for x, y in inside:  # the sentences each range overlaps
+            k = max(0, bisect.bisect_right(firsts, x) - 1)
+            while k < len(bounds) and bounds[k][0] < y:
+                if x < bounds[k][1]:
+                    touched.add(k)
+                k += 1
         ranges: list[range] = []
-        for sent in doc.sents:
-            a = doc[sent.start].idx
-            b = doc[sent.end - 1].idx + len(doc[sent.end - 1].text)
-            if any(x < b and a < y for x, y in inside):
+        for k, sent in enumerate(sents):
+            if k in touched:
                 continue
             if triggers is not None:
                 if not any(t.lower_ in triggers for t in sent):
