@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING
 
 from ..model import Kind, Span
 from ..settings import Settings
-from .cues import CueLexicon, cue_lexicon
 from .credits import dash_credit, speaker_labels
+from .cues import CueLexicon, cue_lexicon
 from .quotes import Quote, find_quotes
 from .sources import mention_range, relays_of, subject_of
 from .types import Attribution, Paragraph, Parsed
@@ -78,7 +78,8 @@ class _View:
         self.mark = [-1] * n  # quotation whose mark the token is
         self.open_tok: dict[int, int] = {}
         self.close_tok: dict[int, int] = {}
-        self.consumed: list[tuple[int, int]] = []
+        self.consumed: list[tuple[int, int]] = []  # token ranges [a, b] of statements found (see consume)
+        self._taken = bytearray(n)
         for qi, q in quotes:
             target = self.weak if "unclosed_quote" in q.flags else self.qid
             for a, b in q.pieces:
@@ -99,7 +100,12 @@ class _View:
         return self.qid[i] >= 0 or self.mark[i] >= 0
 
     def is_consumed(self, i: int) -> bool:
-        return any(a <= i <= b for a, b in self.consumed)
+        return bool(self._taken[i])
+
+    def consume(self, a: int, b: int) -> None:
+        """Tokens a..b (inclusive) belong to a statement: no later cue there."""
+        self.consumed.append((a, b))
+        self._taken[a:b + 1] = b"\x01" * (b + 1 - a)
 
     def span(self, text: str, a: int, b: int) -> Span:
         return self.para.span(text, a, b + 1)
@@ -364,7 +370,7 @@ class _Finder:
         if rule == "according_to":
             base["source_head"] = cue_tok.i
         edges = [a, b, *cue, *(source_range or ())]
-        view.consumed.append((min(edges), max(edges)))
+        view.consume(min(edges), max(edges))
         if qs and free == 0:
             for qi in qs:
                 att = self._direct(qi, flags=flags, extra=dict(extra), **base)

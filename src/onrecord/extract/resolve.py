@@ -25,13 +25,21 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .. import nlp as nlp_mod
 from ..model import Problem, Span, Speaker, Statement
 from ..settings import Settings
-from .channels import CHANNEL_PRIORITY, Evidence, canonical_outlet, document_channel, find_channels, find_relays
+from .channels import (
+    CHANNEL_PRIORITY,
+    Evidence,
+    canonical_outlet,
+    document_channel,
+    find_channels,
+    find_relays,
+)
 from .dates import DateMention, ResolvedDate, find_dates, parse_iso, resolve_date
 from .mentions import outlet_name
 from .speakers import Discourse
@@ -333,10 +341,13 @@ def _collect_evidence(disc: Discourse, works: list[_Work], published, hint) -> N
     for w in works:
         if w.sent >= 0 and w.attr.cue is not None:
             by_sent.setdefault(w.sent, []).append(w)
+    contents = sorted((w.attr.content.start, w.attr.content.end) for w in works)
+    starts = [a for a, _ in contents]
+    longest = max((b - a for a, b in contents), default=0)
     for g, group in by_sent.items():
         lo, hi = _sentence_bounds(disc, g)
-        blocked = [(w.attr.content.start, w.attr.content.end) for w in works
-                   if w.attr.content.start < hi and lo < w.attr.content.end]
+        # the contents overlapping the sentence (a content starting before lo - longest ends before lo)
+        blocked = [(a, b) for a, b in contents[bisect_left(starts, lo - longest):bisect_left(starts, hi)] if lo < b]
         blocked += _relative_clauses(disc, g)
 
         def free(a: int, b: int) -> bool:
