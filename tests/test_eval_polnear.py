@@ -130,3 +130,29 @@ def test_interrupted_content_loses_its_own_cue_and_mention():
     pred = from_statement(st)
     assert text_of(text, trim(text, pred.content), "|") == "But to prevent problems|officials should be vigilant"
     assert pred.cue == ((28, 32),) and pred.source == ((25, 27),)
+
+
+def test_precision_by_origin_tells_rules_from_the_learned_tagger():
+    """Each prediction is tagged with where it came from; the report gives the precision of each."""
+    def system(text: str) -> list[PredStatement]:
+        right, wrong = gold_system(text)[0], PredStatement("indirect", ((0, 5),), None, None)
+        return [PredStatement(right.kind, right.content, right.cue, right.source, "rules"),
+                PredStatement(wrong.kind, wrong.content, None, None, "learned")]
+
+    ev, _ = evaluate([DOC], run_system("two", system, [DOC]))
+    origin = ev.attribution.by["origin"]
+    assert (origin["rules"].precision, origin["rules"].n_pred) == (1.0, 1)
+    assert (origin["learned"].precision, origin["learned"].n_pred) == (0.0, 1)
+    assert "P of learned" in format_table([ev])
+
+
+def test_from_statement_marks_learned_statements():
+    from onrecord.evaluation.polnear import from_statement
+    from onrecord.model import Span, Speaker, Statement
+
+    def statement(flags: tuple[str, ...]) -> Statement:
+        return Statement("indirect", Span("the port", 10, 18), Span("said", 5, 9), Speaker("Ruiz", "person"),
+                         flags=flags)
+
+    assert from_statement(statement(("learned",))).rule == "learned"
+    assert from_statement(statement(())).rule == "rules"

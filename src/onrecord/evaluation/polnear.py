@@ -40,7 +40,7 @@ def from_statement(s: Statement) -> PredStatement:
     """
     cue, source = _frags(s.cue), _frags(s.speaker.mention)
     content = subtract(_frags(s.content) or (), (cue or ()) + (source or ()))
-    return PredStatement(s.kind, content, cue, source)
+    return PredStatement(s.kind, content, cue, source, "learned" if "learned" in s.flags else "rules")
 
 
 def merge_shared_cues(preds: Sequence[PredStatement]) -> list[PredStatement]:
@@ -168,7 +168,7 @@ def label(docs: Sequence[GoldDoc], run: Run, forms: FormTagger) -> list[Labelled
         mask = quoted_mask(d.text)
         gt = [{"kind": gold_kind(d.text, r.content, mask), "form": next(g_forms)} for r in d.relations]
         preds = run.preds.get(d.key, [])
-        pt = [{"kind": p.kind, "form": next(p_forms)} for p in preds]
+        pt = [{"kind": p.kind, "form": next(p_forms), "origin": p.rule or "-"} for p in preds]
         out.append(Labelled(d, preds, gt, pt))
     return out
 
@@ -218,6 +218,8 @@ def evaluate(docs: Sequence[GoldDoc], run: Run, forms: FormTagger | None = None)
 # ---------------------------------------------------------------- rendering
 
 BREAKDOWNS: tuple[tuple[str, tuple[str, ...]], ...] = (("kind", KIND_LABELS), ("form", FORMS))
+# where an onrecord statement comes from: the rule-based finder or the learned tagger (flag "learned")
+ORIGINS = {"rules": "found by the rules", "learned": "found by the learned tagger"}
 
 
 def _pct(x: float) -> str:
@@ -236,6 +238,10 @@ def format_table(evals: Sequence[Evaluation], breakdowns: bool = True) -> str:
             lines.append(f"{ev.system:<10} {name:<18} {_pct(c.precision)} {_pct(c.recall)} {_pct(c.f1)} "
                          f"{c.n_gold:>6} {c.n_pred:>6}")
         lines.append(f"{ev.system:<10} {'kind accuracy':<18} {_pct(ev.kind_accuracy)}   (among attribution matches)")
+        for origin, c in sorted(ev.attribution.by.get("origin", {}).items()):
+            if origin in ORIGINS:
+                lines.append(f"{ev.system:<10} {'P of ' + origin:<18} {_pct(c.precision)}   "
+                             f"(attribution level, {c.n_pred} statements {ORIGINS[origin]})")
         lines.append(f"{ev.system:<10} {'throughput':<18} {ev.articles_per_s:.2f} articles/s "
                      f"({ev.articles} articles in {ev.seconds:.1f} s)")
         lines.append("")
@@ -276,11 +282,14 @@ def format_markdown(evals: Sequence[Evaluation]) -> str:
             out.append(f"| {ev.system} | {name} | {_pct(c.precision).strip()} | {_pct(c.recall).strip()} | "
                        f"{_pct(c.f1).strip()} | {c.n_gold} | {c.n_pred} |")
     out.append("")
-    out.append("| system | throughput | kind accuracy (attribution matches) |")
-    out.append("|---|---|---|")
+    out.append("| system | throughput | kind accuracy (attribution matches) | attribution P: rules / learned |")
+    out.append("|---|---|---|---|")
     for ev in evals:
+        origin = ev.attribution.by.get("origin", {})
+        by_origin = " / ".join(f"{_pct(origin[o].precision).strip()} ({origin[o].n_pred})" if o in origin else "-"
+                               for o in ORIGINS)
         out.append(f"| {ev.system} | {ev.articles_per_s:.2f} articles/s ({ev.articles} in {ev.seconds:.0f} s) | "
-                   f"{_pct(ev.kind_accuracy).strip()} |")
+                   f"{_pct(ev.kind_accuracy).strip()} | {by_origin if origin.keys() & ORIGINS.keys() else '-'} |")
     for dim, values in BREAKDOWNS:
         out.append("")
         out.append(f"| system | {dim} | gold | source R / F1 | cue R / F1 | content R / F1 | attribution R / F1 |")
