@@ -433,11 +433,8 @@ class Weights:
         labels = self.labels
         return [labels[k] for k in reversed(path)]
 
-    def marginals(self, feats: list[list[str]], temperature: float) -> numpy.ndarray:
-        """P(label | token) for each token (rows) and label (columns, in ``self.labels`` order)."""
-        return self.marginals_of(self.scores(feats), temperature)
-
     def marginals_of(self, scores: numpy.ndarray, temperature: float) -> numpy.ndarray:
+        """P(label | token) for each token (rows) and label (columns, in ``self.labels`` order)."""
         s = scores / temperature
         tr = self.trans / temperature
         with numpy.errstate(over="ignore", invalid="ignore"):
@@ -558,23 +555,6 @@ class Tagger:
         scores = self.weights.scores(ctx.features(r))
         return self.weights.viterbi(scores), scores
 
-    def tag_with_confidence(self, doc: Doc, ranges: Sequence[range] | None = None) -> tuple[list[str], list[float]]:
-        """Labels of a parsed doc and the probability of each label (marginals at ``temperature``).
-
-        With ``ranges`` (token ranges, in order, not overlapping) only those stretches are tagged,
-        each as its own sequence; every other token is ``O`` with probability 1.
-        """
-        n = len(doc)
-        labels = ["O"] * n
-        tagged = []
-        ctx = Context(doc, self.cues)
-        for r in ranges if ranges is not None else (range(n),) if n else ():
-            seq, scores = self._tag_range(ctx, r)
-            if any(lab != "O" for lab in seq):  # no span: nothing needs a probability
-                labels[r.start:r.stop] = seq
-                tagged.append((r, scores, seq))
-        return labels, self._probabilities(n, tagged)
-
     def attributions(self, parsed: Parsed, *, only_parsed: bool = False, skip: frozenset[int] = frozenset(),
                      focus: Mapping[int, Sequence[range]] | None = None,
                      keep: Callable[[Attribution], bool] | None = None) -> list[Attribution]:
@@ -614,7 +594,7 @@ class Tagger:
                 continue
             probs = self._probabilities(n, tagged)
             for att, toks in found:
-                ps = [probs[k] for k in toks if not doc[k].is_space]
+                ps = [probs[k] for k in toks if not ctx.space[k]]
                 out.append(replace(att, confidence=round(sum(ps) / len(ps), 3) if ps else 0.0))
         return out
 
@@ -686,35 +666,14 @@ class Tagger:
         return ranges
 
 
-def _head(doc: Doc, i: int, j: int) -> int:
-    """The token of doc[i:j] whose head lies outside the span (the first such)."""
+def _head(heads: list[int], i: int, j: int) -> int:
+    """The token of tokens [i, j) whose head (``heads``: each token's head index) lies outside the
+    span (the first such)."""
     for k in range(i, j):
-        h = doc[k].head.i
+        h = heads[k]
         if h < i or h >= j or h == k:
             return k
     return i
-
-
-def _sent_id(doc: Doc) -> list[int]:
-    ids = [0] * len(doc)
-    for n, s in enumerate(doc.sents):
-        for k in range(s.start, s.end):
-            ids[k] = n
-    return ids
-
-
-class _Sentences:
-    """Sentence ids of a doc's tokens, each sentence's first and end token, and the heads."""
-
-    def __init__(self, doc: Doc) -> None:
-        self.doc = doc
-        self.id = _sent_id(doc)
-        self.start: dict[int, int] = {}
-        self.end: dict[int, int] = {}
-        for k, n in enumerate(self.id):
-            self.start.setdefault(n, k)
-            self.end[n] = k + 1
-        self.heads = [t.head.i for t in doc]
 
 
 def _kind(ctx: Context, i: int, j: int) -> Kind:
@@ -737,30 +696,30 @@ def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return 0
 
 
-def _nearest_cue(sents: _Sentences, cues: list[tuple[int, int]], span: tuple[int, int],
-                 window: int) -> int | None:
+def _nearest_cue(ctx: Context, cues: list[tuple[int, int]], span: tuple[int, int], window: int) -> int | None:
     """Index in ``cues`` (in text order) of the cue that governs or sits next to ``span``: dependency
     link first, then the same sentence, then adjacency (at most ``window`` tokens away).
 
     Only cues near the span's sentences are looked at: a dependency link never crosses a sentence,
-    so a cue farther away could only be adjacent, and it is not.
+    so a cue farther away could only be adjacent, and it is not. A sentence is known by its first
+    token (``ctx.sent_start``).
     """
     if not cues:
         return None
-    doc, sent, heads = sents.doc, sents.id, sents.heads
-    head = _head(doc, *span)
+    sent, heads = ctx.sent_start, ctx.heads
+    head = _head(heads, *span)
     hs, s0, s1 = sent[head], sent[span[0]], sent[span[1] - 1]
     longest = max(cj - ci for ci, cj in cues)
-    lo = min(sents.start[s0], sents.start[hs]) - window - longest
-    hi = max(sents.end[s1], sents.end[hs]) + window
+    lo = min(s0, hs) - window - longest
+    hi = max(ctx.sent_end[s1], ctx.sent_end[hs]) + window
     anc: set[int] | None = None
     best, best_key = None, None
-    for n in range(bisect.bisect_left(cues, (lo, lo)), bisect.bisect_right(cues, (hi, len(doc) + 1))):
+    for n in range(bisect.bisect_left(cues, (lo, lo)), bisect.bisect_right(cues, (hi, ctx.n + 1))):
         ci, cj = cues[n]
         linked = False
         if any(sent[k] == hs for k in range(ci, cj)):
             if anc is None:
-                anc = {a.i for a in doc[head].ancestors}
+                anc = {a.i for a in ctx.doc[head].ancestors}
             linked = any(k in anc or heads[k] == head for k in range(ci, cj))
         same = sent[ci] == s0 or sent[cj - 1] == s1
         gap = _gap((ci, cj), span)
@@ -783,26 +742,26 @@ def group(text: str, para: Paragraph, doc: Doc, labels: list[str],
     contents = [(i, j) for r, i, j in spans if r == "Q"]
     if not contents:
         return []
-    sents = _Sentences(doc)
+    ctx = ctx or Context(doc, frozenset())
     # each cue's source: a source span linked to it in the tree (subject), else the nearest in its sentence
     cue_source: dict[int, tuple[int, int] | None] = {}
     for n, c in enumerate(cues):
-        pick = _nearest_cue(sents, sources, c, window=6)
+        pick = _nearest_cue(ctx, sources, c, window=6)
         cue_source[n] = sources[pick] if pick is not None else None
     out = []
     for q in contents:
-        n = _nearest_cue(sents, cues, q, window=8)
+        n = _nearest_cue(ctx, cues, q, window=8)
         cue = cues[n] if n is not None else None
         src = cue_source.get(n) if n is not None else None
         toks = [k for a, b in ([q] + ([cue] if cue else [])) for k in range(a, b)]
         out.append((Attribution(
-            kind=_kind(ctx or Context(doc, frozenset()), *q),
+            kind=_kind(ctx, *q),
             content=para.span(text, *q),
             cue=para.span(text, *cue) if cue else None,
             source=para.span(text, *src) if src else None,
             paragraph=para.index,
-            source_head=_head(doc, *src) if src else None,
-            cue_head=_head(doc, *cue) if cue else None,
+            source_head=_head(ctx.heads, *src) if src else None,
+            cue_head=_head(ctx.heads, *cue) if cue else None,
             confidence=0.0,
             rule="tagger",
             flags=("learned",),
