@@ -35,7 +35,7 @@ from ..settings import Settings
 from .credits import dash_credit, speaker_labels
 from .cues import CueLexicon, cue_lexicon
 from .quotes import Quote, find_quotes
-from .sources import mention_range, relays_of, subject_of
+from .sources import NO_SPEAKER, mention_range, relays_of, subject_of
 from .types import Attribution, Paragraph, Parsed
 
 if TYPE_CHECKING:
@@ -57,8 +57,6 @@ _SENTENCE_BREAK = re.compile(r"[.!?][\"”’']?\s+(?=[A-Z\"“'])")
 _ABBREVIATIONS = frozenset("Mr Mrs Ms Dr St Jr Sr Gov Sen Rep Gen Lt Col Sgt Prof Rev Capt Adm Maj No Inc Co Corp".split())
 # dependents of a cue that are not part of its object content
 _NOT_CONTENT = frozenset({"cc", "conj", "punct", "parataxis", "advcl", "npadvmod"})
-# subjects that hold no belief: "it shows", "that suggests"
-_NO_SPEAKER = frozenset({"it", "that", "this", "there", "which", "what"})
 RELAY_WORDS = frozenset({"citing", "quoting"})
 _QUOTE_TEXTS = frozenset(['"', "“", "”", "„", "«", "»", "''"])
 _SENT_END = frozenset(".!?")
@@ -180,7 +178,7 @@ class _Finder:
         if subj is None and any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
             return  # "it was said that", "until next of kin could be told": no speaker in the clause
         weak = lemma in self.lex.weak
-        if weak and (subj is None or subj.lower_ in _NO_SPEAKER or verb.dep_ in ("acl", "amod")):
+        if weak and (subj is None or subj.lower_ in NO_SPEAKER or verb.dep_ in ("acl", "amod")):
             return  # a belief or stance needs its holder as subject ("ads supporting X" is not one)
         comp = next((c for c in verb.children if c.dep_ == "ccomp"), None)
         flags: tuple[str, ...] = ("belief",) if weak else ()
@@ -452,13 +450,20 @@ class _Finder:
                 j -= 1
             if j == o - 1:
                 return False  # nothing like ':', ',', '-' or 'that' before the opening mark
-            for k in range(j, max(-1, j - CUE_WINDOW), -1):
-                t = doc[k]
-                if first.mark[k] >= 0 or t.text in _SENT_END:
-                    break
-                lemma = self.lex.verb_lemma(t, quote_adjacent=True)
-                if lemma is not None and not first.quoted(k):
-                    return self._attach(first, qi, t, lemma, "quote_before")
+            return self._cue_before(first, qi, j)
+        return False
+
+    def _cue_before(self, view: _View, qi: int, j: int, *, fresh: bool = False) -> bool:
+        """Attach quotation ``qi`` to the nearest cue verb at or before token ``j`` of ``view``, within
+        CUE_WINDOW tokens and the same sentence; ``fresh``: not a cue another statement took."""
+        doc = view.doc
+        for k in range(j, max(-1, j - CUE_WINDOW), -1):
+            t = doc[k]
+            if view.mark[k] >= 0 or t.text in _SENT_END:
+                break
+            lemma = self.lex.verb_lemma(t, quote_adjacent=True)
+            if lemma is not None and not view.quoted(k) and not (fresh and view.is_consumed(k)):
+                return self._attach(view, qi, t, lemma, "quote_before")
         return False
 
     def _lead_in(self, qi: int, q: Quote) -> bool:
@@ -470,16 +475,7 @@ class _Finder:
         prev = self.views.get(pi - 1)
         if prev is None or not len(prev.doc) or prev.doc[-1].text != ":":
             return False
-        doc = prev.doc
-        colon = len(doc) - 1
-        for k in range(colon - 1, max(-1, colon - 1 - CUE_WINDOW), -1):
-            t = doc[k]
-            if prev.mark[k] >= 0 or t.text in _SENT_END:
-                break
-            lemma = self.lex.verb_lemma(t, quote_adjacent=True)
-            if lemma is not None and not prev.quoted(k) and not prev.is_consumed(k):
-                return self._attach(prev, qi, t, lemma, "quote_before")
-        return False
+        return self._cue_before(prev, qi, len(prev.doc) - 2, fresh=True)
 
     def _attach(self, view: _View, qi: int, verb: Token, lemma: str, rule: str) -> bool:
         subj = subject_of(verb)

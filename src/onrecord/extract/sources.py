@@ -25,8 +25,8 @@ _PASSIVE_SUBJ = "nsubjpass"
 _INHERIT_DEPS = frozenset({"advcl", "conj", "xcomp"})
 _ADDRESSEE_VERBS = frozenset({"tell", "inform", "assure", "brief", "warn", "ask", "remind", "notify"})
 _RELAY_PARTICIPLES = frozenset({"quoted", "cited"})
-# subjects that hold no statement of a gerund hung on their verb
-_NO_HOLDER = frozenset({"it", "there", "this", "that", "what", "which"})
+# subjects that hold no belief or statement: "it shows", "that suggests", "it goes without saying"
+NO_SPEAKER = frozenset({"it", "that", "this", "there", "which", "what"})
 
 
 def mention_range(head: Token) -> tuple[int, int]:
@@ -59,7 +59,7 @@ def subject_of(verb: Token) -> Token | None:
     for _ in range(4):
         for child in v.children:
             if child.dep_ in SUBJECT_DEPS:
-                if through_gerund and child.lower_ in _NO_HOLDER:
+                if through_gerund and child.lower_ in NO_SPEAKER:
                     return None  # "it goes without saying that", "there is no point in saying"
                 return child
         if any(c.dep_ == _PASSIVE_SUBJ for c in v.children):
