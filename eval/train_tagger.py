@@ -103,11 +103,10 @@ def parse_split(articles: list[GoldArticle], cache: Path, split: str, n_process:
     nlp = nlp_mod.load()
     path = cache / f"{split}.spacy"
     bounds = [paragraph_bounds(a.text) for a in articles]
-    if path.exists():
-        docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
-    else:
+    texts = [a.text[s:e] for a, bs in zip(articles, bounds) for s, e in bs]
+    docs = list(DocBin().from_disk(path).get_docs(nlp.vocab)) if path.exists() else []
+    if [d.text for d in docs] != texts:  # no cache, or one cut into paragraphs another way
         t0 = time.time()
-        texts = [a.text[s:e] for a, bs in zip(articles, bounds) for s, e in bs]
         docs = list(nlp.pipe(texts, batch_size=64, n_process=n_process))
         db = DocBin(store_user_data=False)
         for d in docs:

@@ -17,10 +17,44 @@ from onrecord.model import Article
         ("Line one\nline two.\n\nNext.", ["Line one\nline two.", "Next."]),
         ("", []),
         ("\n\n  \n", []),
+        # one paragraph a line, as scraped pages and corpora often come, even beside a blank line
+        ("The mayor spoke first.\n\u201cWe are ready,\u201d she said.\n\nThe council agreed.\nIt voted.",
+         ["The mayor spoke first.", "\u201cWe are ready,\u201d she said.", "The council agreed.", "It voted."]),
+        ("One line ends,\nand carries on.\nA new one.", ["One line ends,\nand carries on.", "A new one."]),
+        ("One.\r\nTwo.\r\n\r\nThree.", ["One.", "Two.", "Three."]),
+        # hard-wrapped newswire: an indented line opens a paragraph; the wrapped lines stay together
+        ("The company said it would cut 500 jobs at its plant in the north of\n"
+         "the country by the end of the year.\n"
+         "    The union said it would fight the cuts.\n"
+         "    Shares fell two pct on the news in early\n"
+         "trading on Monday.",
+         ["The company said it would cut 500 jobs at its plant in the north of\n"
+          "the country by the end of the year.",
+          "The union said it would fight the cuts.",
+          "Shares fell two pct on the news in early\ntrading on Monday."]),
     ],
 )
 def test_paragraph_bounds(text: str, expected: list[str]) -> None:
     assert [text[a:b] for a, b in paragraph_bounds(text)] == expected
+
+
+def test_quote_after_a_line_break_is_not_paired_across_paragraphs() -> None:
+    """A text with one paragraph a line used to be one paragraph up to its next blank line: a
+    speaker's clause and the next line's quotation ran together and the quotation's cue claimed the
+    text between them as its content."""
+    from onrecord.api import extract_text
+
+    text = ("The mayor spoke first.\n\n"
+            "But Ann Hester, a senior adviser at the Institute for Schools, said parents want local schools.\n"
+            "\u201cNobody wants to bus their kids across town. What parents want is a good school nearby,\u201d "
+            "said Hester.\n"
+            "Tom Mulgrew, president of the teachers' union, which represents city teachers, said he hopes the "
+            "day of action sends a message that \u201ccommunities are standing up for their schools.\u201d\n"
+            "\u201cLet\u2019s get back to saying our schools are something we support,\u201d said Mulgrew.")
+    got = {(s.speaker.mention.text if s.speaker.mention else None, s.content.text) for s in extract_text(text).statements}
+    assert ("Mulgrew", "Let\u2019s get back to saying our schools are something we support") in got
+    assert not any(content.startswith("Tom Mulgrew") for _, content in got)
+    assert any(content.startswith("he hopes the day of action") for _, content in got)
 
 
 @pytest.mark.parametrize(

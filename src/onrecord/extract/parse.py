@@ -13,13 +13,13 @@ Paragraph offsets are exact: ``article.text[p.start:p.end] == p.doc.text``.
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy
 
+from ..layout import paragraph_lines
 from ..model import Article
 from .cues import cue_lexicon
 from .names import label_names
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-_PARA_BREAK = re.compile(r"\n\s*\n")
 # what the parsed paragraphs skip, and what the others skip on top of that
 _SKIP_ALWAYS = ("lemmatizer", "attribute_ruler", "senter")
 _SKIP_UNPARSED = ("tok2vec", "tagger", "parser", "morphologizer", "ner")  # names: names.label_names
@@ -38,22 +37,12 @@ BATCH_CHARS = 200_000  # parse_many: characters of text per batch of articles
 
 
 def paragraph_bounds(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each non-blank paragraph; paragraphs are separated by blank lines."""
-    bounds: list[tuple[int, int]] = []
-    pos = 0
-    for m in _PARA_BREAK.finditer(text):
-        bounds.append((pos, m.start()))
-        pos = m.end()
-    bounds.append((pos, len(text)))
-    out = []
-    for a, b in bounds:
-        chunk = text[a:b]
-        stripped = chunk.strip()
-        if not stripped:
-            continue
-        a2 = a + (len(chunk) - len(chunk.lstrip()))
-        out.append((a2, a2 + len(stripped)))
-    return out
+    """(start, end) of each paragraph, without its edge whitespace.
+
+    Paragraphs are what ``layout.paragraph_lines`` finds: separated by blank lines, one a line, or
+    hard-wrapped lines joined up; a paragraph's text keeps its inner line breaks.
+    """
+    return [(lines[0].start, lines[-1].end) for lines in paragraph_lines(text)]
 
 
 def parse(article: Article, nlp: Language | None = None, *, language: str = "en", full: bool = False) -> Parsed:

@@ -14,18 +14,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InputError
+from ..layout import BULLET, SMALL, TERMINAL, paragraph_lines
 from ..model import Article
 from . import meta as M
 from .lang import detect_language
 from .lexicon import boilerplate
 
-_WS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
-_BULLET = re.compile(r"^\s*(?:[•·▪►▶◦‣■□●○*+]|-\s|–\s|—\s)\s*")
-_TERMINAL = re.compile(r"[.!?…:。！？][\"'”’»)\]」』]*$|[\"”»」]$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_COPYRIGHT = re.compile(r"^\W*(?:copyright\s*)?(?:©|\(c\)|copyright)\s*(?:(?:19|20)\d\d)\b", re.I)
+_COPYRIGHT = re.compile(r"^\W*(?:copyright\s*)?(?:©|\(c\)|copyright)\s*(?:(?:19|20)\d\d)\b", re.IGNORECASE)
 _NAV = re.compile(r"\s[|>»/·]\s")
-_SMALL = frozenset("a an and as at but by for from in into nor of on or over per the to up via vs with".split())
 
 
 @dataclass
@@ -38,71 +35,10 @@ class _Block:
 def paragraphs(text: str, *, body_only: bool = False) -> list[str]:
     """The paragraphs of ``text``: blank-line or line separated, hard-wrapped lines joined back up.
 
-    Hard-wrapped text (most lines close to one width) is rejoined: a new paragraph starts after a
-    blank line, at an indented line when the text marks paragraphs by indenting, or after a line
-    that ends short of the width (its next word would have fitted). ``body_only`` says the text
+    How the lines group into paragraphs is ``layout.paragraph_lines``; ``body_only`` says the text
     holds no headline (the feed gave the title), so a short text's ragged first line is a wrapped one.
     """
-    raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    lines = [_WS.sub(" ", ln).strip() for ln in raw]
-    indented = [bool(ln.strip()) and ln[:1] in (" ", "\t", "\u00a0") for ln in raw]
-    full = sorted(len(ln) for ln in lines if ln)
-    if not full:
-        return []
-    width = full[int(0.9 * (len(full) - 1))]
-    wrapped = len(full) >= 5 and 40 <= width <= 100 and sum(n >= 0.7 * width for n in full) >= 0.5 * len(full)
-    if 2 <= len(full) < 5:  # a short text: wrapped when every line but the last is long and runs on
-        nonblank = [ln for ln in lines if ln]
-        shortest = 20 if body_only else 40
-        wrapped = all(shortest <= len(ln) <= 100 and not _TERMINAL.search(ln) for ln in nonblank[:-1])
-        width = max(full)
-    by_indent = wrapped and 2 <= sum(indented) <= 0.7 * len(full)
-    inner = [ln for ln in lines[lines.index(next(x for x in lines if x)):]]
-    while inner and not inner[-1]:
-        inner.pop()
-    if "" not in inner and 1 <= sum(indented) < len(full):
-        # no blank lines, paragraphs marked by indenting (newswire style): wrapped, however short
-        wrapped = by_indent = True
-    out: list[str] = []
-    current: list[str] = []
-    for ln, indent in zip(lines + [""], indented + [False]):
-        if not ln:
-            if current:
-                out.append(" ".join(current))
-                current = []
-            continue
-        if not wrapped:
-            if current and _runs_on(current[-1], ln):
-                current.append(ln)  # a hard-wrapped sentence running on
-                continue
-            if current:
-                out.append(" ".join(current))
-            current = [ln]
-            continue
-        if current:
-            if by_indent:
-                new_para = indent
-            else:
-                # a line ending short of the width ends its paragraph, unless it stops mid-sentence
-                # (the first line of a wire story is often short: its dateline was cut off)
-                new_para = (len(current[-1]) + 1 + len(ln.split(" ", 1)[0]) <= width
-                            and bool(_TERMINAL.search(current[-1])))
-            if new_para or _BULLET.match(ln):
-                out.append(" ".join(current))
-                current = []
-        current.append(ln)
-    return out
-
-
-_RUN_ON_WORDS = _SMALL | frozenset("said says its his her their that which who whose".split())
-
-
-def _runs_on(line: str, nxt: str) -> bool:
-    """A sentence hard-wrapped across two lines: ``line`` stops mid-sentence and ``nxt`` carries on."""
-    if _TERMINAL.search(line):
-        return False
-    last = line.rsplit(" ", 1)[-1].casefold()
-    return nxt[:1].islower() or line.endswith(",") or last in _RUN_ON_WORDS
+    return [" ".join(ln.text for ln in para) for para in paragraph_lines(text, body_only=body_only)]
 
 
 def _words(s: str) -> list[str]:
@@ -117,7 +53,7 @@ def _word_count(s: str) -> int:
 def is_sentence(s: str) -> bool:
     """Body-like: a sentence with closing punctuation, or a long run of words."""
     n = _word_count(s)
-    return (n >= 6 and bool(_TERMINAL.search(s))) or n >= 20
+    return (n >= 6 and bool(TERMINAL.search(s))) or n >= 20
 
 
 def is_title_like(s: str) -> bool:
@@ -125,7 +61,7 @@ def is_title_like(s: str) -> bool:
     words = _words(s)
     if not 2 <= len(words) <= 25 or s.endswith((".", ",", ";", ":")):
         return False
-    sig = [w for w in words if w.casefold().strip("'\"‘’“”") not in _SMALL]
+    sig = [w for w in words if w.casefold().strip("'\"‘’“”") not in SMALL]
     if not sig:
         return False
     caps = 0
@@ -141,7 +77,7 @@ def _classify(text: str, lang: str) -> _Block:
     if kind:
         b.kind = "chrome" if kind == "drop" else "end"
         return b
-    if _BULLET.match(text):
+    if BULLET.match(text):
         b.kind = "bullet"
         return b
     for name, fn in (("date", M.date_line), ("byline", M.byline), ("credit", M.credit_line),
