@@ -158,6 +158,16 @@ CASES = [
     # a second reporting verb hung on the reported clause starts another statement
     ("Ruiz said the ferry would run again and warned against new fares.",
      [(I, "the ferry would run again", "said", "Ruiz")]),
+    # ... and so does one with a subject of its own, after "and", "though" or "while"
+    ("Ruiz said the ferry would run again, though she noted the fares were too high.",
+     [(I, "the ferry would run again", "said", "Ruiz"), (I, "the fares were too high", "noted", "she")]),
+    ("Ruiz said the ferry would run again, while critics argued that the fares were too high.",
+     [(I, "the ferry would run again", "said", "Ruiz"), (I, "the fares were too high", "argued", "critics")]),
+    # but not one the reported clause gives a reason for, nor a second "that" clause
+    ("Ruiz said she was calm because she doubted the court would act.",
+     [(I, "she was calm because she doubted the court would act", "said", "Ruiz")]),
+    ("Ruiz said the pier was old and that engineers found a crack.",
+     [(I, "the pier was old and that engineers found a crack", "said", "Ruiz")]),
     # an object's content ends before when and where it was said, and before an aside on it
     ("The union praised the mayor during a rally in Kell.", [(I, "the mayor", "praised", "The union")]),
     ("Ruiz attacked the harbour plan in a tweet on Sunday.", [(I, "the harbour plan", "attacked", "Ruiz")]),

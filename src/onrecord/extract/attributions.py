@@ -233,13 +233,21 @@ class _Finder:
         self.emit(view, a, b, cue, verb, subj, lemma, "syntactic", flags)
 
     def _before_second_cue(self, comp: Token, b: int) -> int:
-        """Where a reported clause ends when the parser hung the reporting subject's next verb on it:
-        in "X said he would act and warned against Y", "warned" (a cue verb with no subject of its
-        own) starts another statement."""
+        """Where a reported clause ends when the parser hung another reporting clause on it: in "X
+        said he would act and warned against Y", "warned" (a cue verb with no subject of its own)
+        starts another statement; in "X said A, though she noted B" or "X said A, while critics
+        argued B", a cue verb with a subject of its own does."""
         for c in comp.children:
-            if (c.dep_ == "conj" and comp.i < c.i <= b and self.lex.verb_lemma(c) is not None
-                    and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)):
-                cc = [g.i for g in comp.children if g.dep_ in ("cc", "punct") and comp.i < g.i < c.i]
+            if not (comp.i < c.i <= b and c.dep_ in ("conj", "advcl") and self.lex.verb_lemma(c) is not None):
+                continue
+            own_subject = any(g.dep_ in ("nsubj", "nsubjpass") and g.i < c.i for g in c.children)
+            marks = {g.lower_ for g in c.children if g.dep_ == "mark"}
+            if c.dep_ == "conj":
+                second = not own_subject or not marks  # "... and that Y": still what X said
+            else:  # "because she doubted Y", "when he said Y": part of what X said
+                second = own_subject and bool(marks) and marks <= _CONTRAST_MARKS
+            if second and c.left_edge.i > comp.i:
+                cc = [g.i for g in comp.children if g.dep_ in ("cc", "punct") and comp.i < g.i < c.left_edge.i]
                 return min(b, (min(cc) if cc else c.left_edge.i) - 1)
         return b
 
@@ -604,6 +612,7 @@ _DECLINE_WORDS = frozenset({"declined", "declines", "decline", "declining", "ref
 
 
 # prepositions of a reporting event's time and place ("during the debate", "in a tweet", "at a rally")
+_CONTRAST_MARKS = frozenset({"though", "although", "while", "whereas"})
 _SETTING_PREPS = frozenset({"during", "in", "at", "after", "before", "since", "until", "amid", "on"})
 
 
