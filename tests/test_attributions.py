@@ -172,6 +172,8 @@ CASES = [
     ("The union praised the mayor during a rally in Kell.", [(I, "the mayor", "praised", "The union")]),
     ("Ruiz attacked the harbour plan in a tweet on Sunday.", [(I, "the harbour plan", "attacked", "Ruiz")]),
     ("Ruiz praised the new budget, which passed in May.", [(I, "the new budget", "praised", "Ruiz")]),
+    ("Ruiz praised the work of Dr. Keller, who retired in May.",
+     [(I, "the work of Dr. Keller", "praised", "Ruiz")]),
     ("The mayor ruled out a second referendum.", [(I, "a second referendum", "ruled out", "The mayor")]),
     ('Hale called the plan "a disaster for the town."',
      [(M, 'the plan "a disaster for the town."', "called", "Hale")]),

@@ -641,9 +641,10 @@ _CUE_MODIFIERS = frozenset({"aux", "auxpass", "advmod"})
 
 
 def _before_aside(noun: Token, b: int) -> int:
-    """An object's last token before a comma-led relative clause on it ("X, which ...")."""
+    """An object's last token before a comma-led relative clause in it ("X, which ...", "the wisdom
+    of backing Y, who ...")."""
     doc = noun.doc
-    for c in noun.children:
+    for c in noun.subtree:
         if c.dep_ == "relcl" and c.i > noun.i:
             first = c.left_edge.i
             if first > 0 and doc[first - 1].text == "," and doc[first].lower_ in ("which", "who", "whose"):
