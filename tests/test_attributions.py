@@ -374,3 +374,27 @@ def test_odd_inputs_give_valid_spans(text: str) -> None:
     for att in attributions(text):
         for span in (att.content, att.cue, att.source):
             assert span is None or (span.start < span.end and text[span.start:span.end] == span.text)
+
+
+def test_subject_parsed_inside_the_quotation_is_not_the_speaker() -> None:
+    """The parser sometimes hangs a subject from inside the quotation on the reporting verb as well:
+    '"If it rains, it will flood," said Tom Baker' with "it" as a second subject of "said". The speaker
+    used to be "it"; it is the subject outside the quotation."""
+    from spacy.tokens import Doc
+
+    from onrecord import nlp as nlp_mod
+    from onrecord.extract.types import Paragraph, Parsed
+
+    text = '"If it rains, it will flood," said Tom Baker.'
+    real = nlp_mod.load()(text)
+    words = [t.text for t in real]
+    heads = [t.head.i for t in real]
+    deps = [t.dep_ for t in real]
+    said, second_it = words.index("said"), [i for i, w in enumerate(words) if w == "it"][1]
+    heads[second_it], deps[second_it] = said, "nsubj"  # the slip, as seen on news text
+    doc = Doc(real.vocab, words=words, spaces=[bool(t.whitespace_) for t in real], heads=heads, deps=deps,
+              tags=[t.tag_ for t in real], pos=[t.pos_ for t in real], ents=[t.ent_iob_ + ("-" + t.ent_type_ if t.ent_type_ else "") for t in real])
+    parsed = Parsed(Article(text=text), [Paragraph(0, 0, len(text), doc)])
+    (att,) = find_attributions(parsed, SETTINGS)
+    assert att.cue is not None and att.cue.text == "said"
+    assert att.source is not None and att.source.text == "Tom Baker"

@@ -35,7 +35,7 @@ from ..settings import Settings
 from .credits import dash_credit, speaker_labels
 from .cues import CueLexicon, cue_lexicon
 from .quotes import Quote, find_quotes
-from .sources import NO_SPEAKER, mention_range, relays_of, subject_of
+from .sources import NO_SPEAKER, SUBJECT_DEPS, mention_range, relays_of, subject_of
 from .types import Attribution, Paragraph, Parsed
 
 if TYPE_CHECKING:
@@ -174,7 +174,7 @@ class _Finder:
         doc = view.doc
         if _negated(verb):
             return  # "did not say", "declined to say when ..."
-        subj = subject_of(verb)
+        subj = self._speaker_subject(view, verb)
         if subj is None and any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
             return  # "it was said that", "until next of kin could be told": no speaker in the clause
         weak = lemma in self.lex.weak
@@ -485,8 +485,17 @@ class _Finder:
             return False
         return self._cue_before(prev, qi, len(prev.doc) - 2, fresh=True)
 
-    def _attach(self, view: _View, qi: int, verb: Token, lemma: str, rule: str) -> bool:
+    @staticmethod
+    def _speaker_subject(view: _View, verb: Token) -> Token | None:
+        """``subject_of(verb)``, but not from inside a quotation the verb is outside of: the parser
+        sometimes hangs the quotation's own subject on the reporting verb ('"..., it will," said X')."""
         subj = subject_of(verb)
+        if subj is not None and view.quoted(subj.i) and not view.quoted(verb.i):
+            subj = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS and not view.quoted(c.i)), None)
+        return subj
+
+    def _attach(self, view: _View, qi: int, verb: Token, lemma: str, rule: str) -> bool:
+        subj = self._speaker_subject(view, verb)
         source = view.span(self.text, *mention_range(subj)) if subj is not None else None
         extra: dict[str, object] = {k: view.span(self.text, *r) for k, r in relays_of(verb, subj, lemma).items()}
         flags: tuple[str, ...] = ()
