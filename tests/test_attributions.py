@@ -122,6 +122,14 @@ CASES = [
     ("The film \"Blue Harbor\" opens Friday, the studio announced.",
      [(I, 'The film "Blue Harbor" opens Friday', "announced", "the studio")]),
     # -- mixed ---------------------------------------------------------------------------------
+    # a quotation right after a mixed statement's reporting clause goes on with it
+    ('The harbour plan is "a disgrace," the mayor said on Monday. "Nobody asked the fishermen."',
+     [(M, 'The harbour plan is "a disgrace,"', "said", "the mayor"),
+      (D, "Nobody asked the fishermen.", "said", "the mayor")]),
+    # ... but not after a reporting clause that came first
+    ('The mayor said the plan was "a disgrace" and would fail. "Nobody asked the fishermen."',
+     [(M, 'the plan was "a disgrace" and would fail', "said", "The mayor"),
+      (D, "Nobody asked the fishermen.", None, None)]),
     ('Keller said that while there was "real progress," the remaining issues "are serious."',
      [(M, 'while there was "real progress," the remaining issues "are serious."', "said", "Keller")]),
     ('According to the coach, the team is "tired but happy."',

@@ -125,7 +125,7 @@ class _Finder:
         self.views = {p.index: _View(p, by_para.get(p.index, [])) for p in parsed.paragraphs if p.parsed}
         # direct statements by cue token, to link the halves of a split quotation
         self.direct_by_cue: dict[tuple[int, int], Attribution] = {}
-        self.by_quote: dict[int, Attribution] = {}  # direct statements by quotation
+        self.by_quote: dict[int, Attribution] = {}  # statements by (their last) quotation
 
     # -- pass 0: speaker labels ------------------------------------------------------------
     def label_pass(self) -> None:
@@ -390,7 +390,10 @@ class _Finder:
             start, end = min(start, qa), max(end, qb)
             flags += tuple(f for f in q.flags if f not in flags)
             self.used.add(qi)
-        self.out.append(self._make(kind, Span.of(self.text, start, end), flags, extra, **base))
+        att = self._make(kind, Span.of(self.text, start, end), flags, extra, **base)
+        self.out.append(att)
+        if qs:  # 'X is "a disgrace," she said. "Nobody asked us."': the next quotation may go on with it
+            self.by_quote[qs[-1]] = att
 
     def _is_title(self, qi: int) -> bool:
         """A short quotation in title case ("Blue Harbor"): a name, not quoted speech."""
