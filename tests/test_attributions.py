@@ -166,6 +166,15 @@ CASES = [
     # a second reporting verb hung on the reported clause starts another statement
     ("Ruiz said the ferry would run again and warned against new fares.",
      [(I, "the ferry would run again", "said", "Ruiz")]),
+    # ... the reporting subject's own, with its own content
+    ("Ruiz said the storm was close and urged residents to stay indoors.",
+     [(I, "the storm was close", "said", "Ruiz"), (I, "residents to stay indoors", "urged", "Ruiz")]),
+    # "warned X to Y", "told X to Y": object and infinitive; "told X" alone is only the addressee
+    ("The mayor warned residents to stay indoors.", [(I, "residents to stay indoors", "warned", "The mayor")]),
+    ("The mayor told residents to stay indoors.", [(I, "residents to stay indoors", "told", "The mayor")]),
+    ("The mayor told reporters on Monday.", []),
+    # a focusing adverb before the subject is not part of the source
+    ("Even the mayor said the pier was unsafe.", [(I, "the pier was unsafe", "said", "the mayor")]),
     # ... and so does one with a subject of its own, after "and", "though" or "while"
     ("Ruiz said the ferry would run again, though she noted the fares were too high.",
      [(I, "the ferry would run again", "said", "Ruiz"), (I, "the fares were too high", "noted", "she")]),

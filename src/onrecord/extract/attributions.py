@@ -294,6 +294,11 @@ class _Finder:
                 g.dep_ == "aux" and g.lower_ == "to" for g in c.children)), None)
             if xc is not None:
                 return xc.left_edge.i, xc.right_edge.i, (verb.i, verb.i)
+        if lemma in self.lex.object_infinitive_cues and obj is not None:
+            xc = next((c for c in children if c.dep_ == "xcomp" and c.i > obj.i and any(
+                g.dep_ == "aux" and g.lower_ == "to" for g in c.children)), None)
+            if xc is not None:  # "warned residents to stay indoors"
+                return obj.left_edge.i, xc.right_edge.i, (verb.i, verb.i)
         if lemma in self.lex.object_cues and obj is not None:
             b = obj.right_edge.i
             b = _before_aside(obj, b)
@@ -492,6 +497,10 @@ class _Finder:
     def _speaker_subject(view: _View, verb: Token) -> Token | None:
         """``subject_of(verb)``, but not from inside a quotation the verb is outside of: the parser
         sometimes hangs the quotation's own subject on the reporting verb ('"..., it will," said X')."""
+        if (verb.dep_ == "conj" and verb.head.dep_ == "ccomp" and verb.head.head.i < verb.head.i
+                and not any(c.dep_ in SUBJECT_DEPS + ("nsubjpass",) for c in verb.children)):
+            # "X said A and urged B", with "urged" hung on A: X's second statement (see _before_second_cue)
+            return subject_of(verb.head.head)
         subj = subject_of(verb)
         if subj is not None and view.quoted(subj.i) and not view.quoted(verb.i):
             subj = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS and not view.quoted(c.i)), None)

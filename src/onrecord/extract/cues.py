@@ -6,7 +6,7 @@
     CueLexicon.may_attribute(paragraph_text) -> whether a paragraph can carry an attribution
 
 Lemmas come from data files (``cue_verbs.txt``, ``cue_belief.txt``, ``cue_object.txt``,
-``cue_infinitive.txt``, ``cue_nouns.txt``, ``cue_quote_only.txt``, ``cue_irregular.txt``);
+``cue_infinitive.txt``, ``cue_object_infinitive.txt``, ``cue_nouns.txt``, ``cue_quote_only.txt``, ``cue_irregular.txt``);
 inflected forms are generated, so matching needs no lemmatizer. Speech cues ("say") and
 belief / stance cues ("believe", "want", "praise") are told apart: ``CueLexicon.weak``.
 """
@@ -87,6 +87,8 @@ class CueLexicon:
     # lemmas whose direct object / to-infinitive is the content
     object_cues: frozenset[str] = frozenset()
     infinitive_cues: frozenset[str] = frozenset()
+    # lemmas whose direct object and to-infinitive together are the content ("warned X to Y")
+    object_infinitive_cues: frozenset[str] = frozenset()
     # forms in cue_ambiguous.txt ("states", "reports"): they trigger a parse only in a clause shape
     ambiguous: frozenset[str] = frozenset()
     # forms of belief and stance cues: they trigger a parse only before a complement ("think that",
@@ -209,4 +211,5 @@ def cue_lexicon(language: str = "en") -> CueLexicon:
     return CueLexicon(verbs, quote_only, nouns, triggers, weak=frozenset(belief), weak_forms=weak_forms,
                       object_cues=frozenset(read_lexicon(language, "cue_object.txt")),
                       infinitive_cues=frozenset(read_lexicon(language, "cue_infinitive.txt")),
+                      object_infinitive_cues=frozenset(read_lexicon(language, "cue_object_infinitive.txt")),
                       ambiguous=frozenset(ambiguous))

@@ -41,8 +41,9 @@ def mention_range(head: Token) -> tuple[int, int]:
         b += 1  # "the World Health Organization (WHO)"
     while b > a and ((doc[b].text in _EDGE_PUNCT and doc[b].text != ")") or doc[b].dep_ == "cc" or doc[b].is_space):
         b -= 1
-    while a < b and (doc[a].text in _EDGE_PUNCT or doc[a].is_space):
-        a += 1
+    while a < b and (doc[a].text in _EDGE_PUNCT or doc[a].is_space
+                     or (doc[a].dep_ in ("advmod", "cc") and doc[a].head.i == head.i)):
+        a += 1  # "Even China", "But officials": a focusing adverb or conjunction is not the source
     return a, b
 
 
