@@ -175,6 +175,9 @@ CASES = [
     ("The mayor told reporters on Monday.", []),
     # a focusing adverb before the subject is not part of the source
     ("Even the mayor said the pier was unsafe.", [(I, "the pier was unsafe", "said", "the mayor")]),
+    # ... and a reporting participle with a clause of its own: "X said A, arguing that B"
+    ("Ruiz said the pier was safe, arguing that the engineers had checked every beam.",
+     [(I, "the pier was safe", "said", "Ruiz"), (I, "the engineers had checked every beam", "arguing", "Ruiz")]),
     # ... and so does one with a subject of its own, after "and", "though" or "while"
     ("Ruiz said the ferry would run again, though she noted the fares were too high.",
      [(I, "the ferry would run again", "said", "Ruiz"), (I, "the fares were too high", "noted", "she")]),
@@ -415,3 +418,30 @@ def test_subject_parsed_inside_the_quotation_is_not_the_speaker() -> None:
     (att,) = find_attributions(parsed, SETTINGS)
     assert att.cue is not None and att.cue.text == "said"
     assert att.source is not None and att.source.text == "Tom Baker"
+
+
+def _doc(words: list[str], tags: list[str], heads: list[int], deps: list[str]):  # type: ignore[no-untyped-def]
+    from spacy.tokens import Doc
+
+    from onrecord import nlp as nlp_mod
+
+    spaces = [i + 1 < len(words) and words[i + 1] not in ".," for i in range(len(words))]
+    return Doc(nlp_mod.load().vocab, words=words, spaces=spaces, tags=tags, heads=heads, deps=deps)
+
+
+def test_cue_verb_tagged_as_plural_noun_is_still_a_cue() -> None:
+    """"The campaign plans to hire ..." with "plans" tagged NNS but parsed as the verb (a subject
+    before it, an infinitive after it) used to give no statement."""
+    from onrecord.extract.types import Paragraph, Parsed
+
+    doc = _doc(["The", "campaign", "plans", "to", "hire", "the", "mayor", "."],
+               ["DT", "NN", "NNS", "TO", "VB", "DT", "NN", "."],
+               [1, 2, 2, 4, 2, 6, 4, 2], ["det", "nsubj", "ROOT", "aux", "xcomp", "det", "dobj", "punct"])
+    parsed = Parsed(Article(text=doc.text), [Paragraph(0, 0, len(doc.text), doc)])
+    [att] = find_attributions(parsed, SETTINGS)
+    assert (att.cue.text if att.cue else None, att.content.text, att.source.text if att.source else None) == (
+        "plans", "to hire the mayor", "The campaign")
+    # a plural noun that is not parsed as a verb stays a noun
+    doc = _doc(["The", "plans", "were", "late", "."], ["DT", "NNS", "VBD", "JJ", "."],
+               [1, 2, 2, 2, 2], ["det", "nsubj", "ROOT", "acomp", "punct"])
+    assert find_attributions(Parsed(Article(text=doc.text), [Paragraph(0, 0, len(doc.text), doc)]), SETTINGS) == []

@@ -242,7 +242,10 @@ class _Finder:
                 continue
             own_subject = any(g.dep_ in ("nsubj", "nsubjpass") and g.i < c.i for g in c.children)
             marks = {g.lower_ for g in c.children if g.dep_ == "mark"}
-            if c.dep_ == "conj":
+            if c.dep_ == "advcl" and c.tag_ == "VBG" and not own_subject:
+                # "X said A, arguing that B": a reporting participle with its own reported clause
+                second = doc_text(c, -1) == "," and any(g.dep_ == "ccomp" and g.i > c.i for g in c.children)
+            elif c.dep_ == "conj":
                 second = not own_subject or not marks  # "... and that Y": still what X said
             else:  # "because she doubted Y", "when he said Y": part of what X said
                 second = own_subject and bool(marks) and marks <= _CONTRAST_MARKS
@@ -493,13 +496,16 @@ class _Finder:
             return False
         return self._cue_before(prev, qi, len(prev.doc) - 2, fresh=True)
 
-    @staticmethod
-    def _speaker_subject(view: _View, verb: Token) -> Token | None:
+    def _speaker_subject(self, view: _View, verb: Token) -> Token | None:
         """``subject_of(verb)``, but not from inside a quotation the verb is outside of: the parser
         sometimes hangs the quotation's own subject on the reporting verb ('"..., it will," said X')."""
-        if (verb.dep_ == "conj" and verb.head.dep_ == "ccomp" and verb.head.head.i < verb.head.i
+        if (verb.dep_ in ("conj", "advcl") and verb.head.dep_ == "ccomp" and verb.head.head.i < verb.head.i
+                and self.lex.verb_lemma(verb.head.head) is not None
+                and (verb.dep_ == "conj" or (verb.tag_ == "VBG" and doc_text(verb, -1) == ","
+                                             and any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children)))
                 and not any(c.dep_ in SUBJECT_DEPS + ("nsubjpass",) for c in verb.children)):
-            # "X said A and urged B", with "urged" hung on A: X's second statement (see _before_second_cue)
+            # "X said A and urged B" / "X said A, arguing B", with the second verb hung on A: X's
+            # second statement (see _before_second_cue)
             return subject_of(verb.head.head)
         subj = subject_of(verb)
         if subj is not None and view.quoted(subj.i) and not view.quoted(verb.i):
@@ -671,6 +677,12 @@ def _before_aside(noun: Token, b: int) -> int:
             if first > 0 and doc[first - 1].text == "," and doc[first].lower_ in ("which", "who", "whose"):
                 return min(b, first - 2)
     return b
+
+
+def doc_text(t: Token, offset: int) -> str:
+    """The text of the token ``offset`` places from ``t`` ("" off the doc)."""
+    k = t.i + offset
+    return t.doc[k].text if 0 <= k < len(t.doc) else ""
 
 
 def _object(verb: Token) -> Token | None:

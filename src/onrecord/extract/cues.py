@@ -74,6 +74,16 @@ def noun_forms(lemma: str) -> set[str]:
     return {lemma, lemma + "s"}
 
 
+def _verb_mistagged(token: Token) -> bool:
+    """A present-tense verb tagged as a plural noun but parsed as a verb: "The campaign [plans] to
+    employ ...", "she [says] that ..." (a subject before it, a clause or infinitive after it)."""
+    if token.tag_ != "NNS" or token.dep_ not in ("ROOT", "ccomp", "conj"):
+        return False
+    kids = list(token.children)
+    return (any(c.dep_ == "nsubj" and c.i < token.i for c in kids)
+            and any(c.dep_ in ("xcomp", "ccomp") and c.i > token.i for c in kids))
+
+
 @dataclass(frozen=True)
 class CueLexicon:
     """Surface form -> lemma maps for reporting verbs and nouns."""
@@ -100,7 +110,7 @@ class CueLexicon:
 
         ``quote_adjacent`` also admits verbs that are cues only next to a quotation ("continued").
         """
-        if not token.tag_.startswith("VB"):
+        if not token.tag_.startswith("VB") and not _verb_mistagged(token):
             return None
         low = token.lower_
         lemma = self.verbs.get(low)
