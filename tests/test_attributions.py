@@ -170,6 +170,9 @@ CASES = [
     ("Ruiz said the storm was close and urged residents to stay indoors.",
      [(I, "the storm was close", "said", "Ruiz"), (I, "residents to stay indoors", "urged", "Ruiz")]),
     # "warned X to Y", "told X to Y": object and infinitive; "told X" alone is only the addressee
+    # an infinitive content keeps the verbs coordinated with it, even when hung on the cue
+    ("She wants to widen the harbour road, build a new pier and open a ferry line.",
+     [(I, "to widen the harbour road, build a new pier and open a ferry line", "wants", "She")]),
     ("The mayor warned residents to stay indoors.", [(I, "residents to stay indoors", "warned", "The mayor")]),
     ("The mayor told residents to stay indoors.", [(I, "residents to stay indoors", "told", "The mayor")]),
     ("The mayor told reporters on Monday.", []),

@@ -296,7 +296,12 @@ class _Finder:
             xc = next((c for c in children if c.dep_ == "xcomp" and any(
                 g.dep_ == "aux" and g.lower_ == "to" for g in c.children)), None)
             if xc is not None:
-                return xc.left_edge.i, xc.right_edge.i, (verb.i, verb.i)
+                b = xc.right_edge.i
+                for c in children:  # "wants to triple X, grow Y and create Z", "grow" hung on "wants"
+                    if c.dep_ == "conj" and c.i > b and c.tag_ == "VB" and not any(
+                            g.dep_ in SUBJECT_DEPS for g in c.children):
+                        b = c.right_edge.i
+                return xc.left_edge.i, b, (verb.i, verb.i)
         if lemma in self.lex.object_infinitive_cues and obj is not None:
             xc = next((c for c in children if c.dep_ == "xcomp" and c.i > obj.i and any(
                 g.dep_ == "aux" and g.lower_ == "to" for g in c.children)), None)
