@@ -448,3 +448,14 @@ def test_cue_verb_tagged_as_plural_noun_is_still_a_cue() -> None:
     doc = _doc(["The", "plans", "were", "late", "."], ["DT", "NNS", "VBD", "JJ", "."],
                [1, 2, 2, 2, 2], ["det", "nsubj", "ROOT", "acomp", "punct"])
     assert find_attributions(Parsed(Article(text=doc.text), [Paragraph(0, 0, len(doc.text), doc)]), SETTINGS) == []
+
+
+def test_call_parsed_with_two_predicates_keeps_both() -> None:
+    """"Ruiz called Keller a liar" parsed with both "Keller" and "liar" as predicates of "called" (no
+    object) used to give the content "Keller"; it is "Keller a liar"."""
+    from onrecord.extract.types import Paragraph, Parsed
+
+    doc = _doc(["Ruiz", "called", "Keller", "a", "liar", "."], ["NNP", "VBD", "NNP", "DT", "NN", "."],
+               [1, 1, 1, 4, 1, 1], ["nsubj", "ROOT", "oprd", "det", "oprd", "punct"])
+    [att] = find_attributions(Parsed(Article(text=doc.text), [Paragraph(0, 0, len(doc.text), doc)]), SETTINGS)
+    assert (att.cue.text if att.cue else None, att.content.text) == ("called", "Keller a liar")

@@ -280,8 +280,8 @@ class _Finder:
         if prt is not None:
             return None  # "called off", "pointed up": another verb
         if lemma == "call":
-            oprd = next((c for c in children if c.dep_ == "oprd"), None)
-            if obj is None and oprd is not None:  # "called both X and Y crazy" (parsed without an object)
+            oprd = max((c for c in children if c.dep_ == "oprd"), key=lambda c: c.i, default=None)
+            if obj is None and oprd is not None:  # "called both X and Y crazy", "called X a Y" (parsed without an object)
                 return verb.i + 1, oprd.right_edge.i, (verb.i, verb.i)
             if obj is None:
                 return None
