@@ -186,6 +186,9 @@ CASES = [
      [(I, "the ferry would run again", "said", "Ruiz"), (I, "the fares were too high", "noted", "she")]),
     ("Ruiz said the ferry would run again, while critics argued that the fares were too high.",
      [(I, "the ferry would run again", "said", "Ruiz"), (I, "the fares were too high", "argued", "critics")]),
+    # an "although" clause with a subject of its own is the writer's concession
+    ("He claimed that skipping the audit was smart, although he again refused to release the accounts.",
+     [(I, "skipping the audit was smart", "claimed", "He")]),
     # but not one the reported clause gives a reason for, nor a second "that" clause
     ("Ruiz said she was calm because she doubted the court would act.",
      [(I, "she was calm because she doubted the court would act", "said", "Ruiz")]),

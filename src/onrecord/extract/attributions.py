@@ -238,11 +238,14 @@ class _Finder:
         starts another statement; in "X said A, though she noted B" or "X said A, while critics
         argued B", a cue verb with a subject of its own does."""
         for c in comp.children:
-            if not (comp.i < c.i <= b and c.dep_ in ("conj", "advcl") and self.lex.verb_lemma(c) is not None):
+            if not (comp.i < c.i <= b and c.dep_ in ("conj", "advcl")):
                 continue
             own_subject = any(g.dep_ in ("nsubj", "nsubjpass") and g.i < c.i for g in c.children)
             marks = {g.lower_ for g in c.children if g.dep_ == "mark"}
-            if c.dep_ == "advcl" and c.tag_ == "VBG" and not own_subject:
+            if self.lex.verb_lemma(c) is None:
+                # "X said A, although B": the writer's concession, not what X said
+                second = c.dep_ == "advcl" and own_subject and marks <= _CONCESSIVE_MARKS and bool(marks)
+            elif c.dep_ == "advcl" and c.tag_ == "VBG" and not own_subject:
                 # "X said A, arguing that B": a reporting participle with its own reported clause
                 second = doc_text(c, -1) == "," and any(g.dep_ == "ccomp" and g.i > c.i for g in c.children)
             elif c.dep_ == "conj":
@@ -645,6 +648,7 @@ _DECLINE_WORDS = frozenset({"declined", "declines", "decline", "declining", "ref
 
 # prepositions of a reporting event's time and place ("during the debate", "in a tweet", "at a rally")
 _CONTRAST_MARKS = frozenset({"though", "although", "while", "whereas"})
+_CONCESSIVE_MARKS = frozenset({"although"})
 _SETTING_PREPS = frozenset({"during", "in", "at", "after", "before", "since", "until", "amid", "on"})
 
 
