@@ -362,6 +362,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n-process", type=int, default=2)
     ap.add_argument("--min-trigger-rate", type=float, default=0.3,
                     help="share of a word's occurrences inside a cue that makes it a trigger word")
+    ap.add_argument("--min-parse-rate", type=float, default=0.5,
+                    help="share that makes a trigger word worth parsing a paragraph the rules would skip")
     ap.add_argument("--score-only", action="store_true")
     ap.add_argument("--triggers-only", action="store_true", help="write only <out>.triggers.txt")
     ap.add_argument("--parse-only", action="store_true")
@@ -391,6 +393,9 @@ def main(argv: list[str] | None = None) -> int:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.with_suffix(".triggers.txt").write_text("\n".join(triggers) + "\n", encoding="utf-8")
         log.info("%d trigger words (cue rate >= %.2f)", len(triggers), args.min_trigger_rate)
+        strong = trigger_words(train_paras, labels, args.min_parse_rate, args.min_cue_count)
+        args.out.with_suffix(".parse_triggers.txt").write_text("\n".join(strong) + "\n", encoding="utf-8")
+        log.info("%d parse trigger words (cue rate >= %.2f)", len(strong), args.min_parse_rate)
         if args.triggers_only:
             return 0
     if not args.score_only:

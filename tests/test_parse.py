@@ -128,3 +128,22 @@ def test_parse_many_matches_parse() -> None:
         for a, b in zip(many.paragraphs, one.paragraphs):
             assert [(t.text, t.tag_, t.dep_, t.head.i, t.ent_type_) for t in a.doc] == \
                    [(t.text, t.tag_, t.dep_, t.head.i, t.ent_type_) for t in b.doc]
+
+
+def test_light_words_get_a_skipped_paragraph_parsed_without_the_recognizer() -> None:
+    text = ("Mayor Ana Ruiz met the council.\n\nRuiz said the bridge would reopen.\n\n"
+            "Ruiz lambasted the harbour scheme in a speech.\n\nThe weather was cold.")
+    light = frozenset({"lambasted"})
+    plain = parse(Article(text=text))
+    got = parse(Article(text=text), light=light)
+    assert [p.parsed for p in plain.paragraphs] == [False, True, False, False]
+    assert [p.parsed for p in got.paragraphs] == [False, True, True, False]
+    doc = got.paragraphs[2].doc
+    assert [t.dep_ for t in doc if t.text == "lambasted"] == ["ROOT"]
+    # its names come the way an unparsed paragraph's do (names.label_names), not from the recognizer
+    assert [(e.text, e.label_) for e in doc.ents] == [(e.text, e.label_) for e in plain.paragraphs[2].doc.ents]
+    for a, b in zip(plain.paragraphs[:2], got.paragraphs[:2]):  # the others as before
+        assert [(t.tag_, t.dep_, t.ent_type_) for t in a.doc] == [(t.tag_, t.dep_, t.ent_type_) for t in b.doc]
+    many = next(parse_many([Article(text=text)], light=light))
+    assert [(t.text, t.dep_, t.ent_type_) for p in many.paragraphs for t in p.doc] == \
+           [(t.text, t.dep_, t.ent_type_) for p in got.paragraphs for t in p.doc]

@@ -6,7 +6,7 @@
     CueLexicon.may_attribute(paragraph_text) -> whether a paragraph can carry an attribution
 
 Lemmas come from data files (``cue_verbs.txt``, ``cue_belief.txt``, ``cue_object.txt``,
-``cue_infinitive.txt``, ``cue_object_infinitive.txt``, ``cue_nouns.txt``, ``cue_quote_only.txt``, ``cue_irregular.txt``);
+``cue_infinitive.txt``, ``cue_object_infinitive.txt``, ``cue_not.txt``, ``cue_nouns.txt``, ``cue_quote_only.txt``, ``cue_irregular.txt``);
 inflected forms are generated, so matching needs no lemmatizer. Speech cues ("say") and
 belief / stance cues ("believe", "want", "praise") are told apart: ``CueLexicon.weak``.
 """
@@ -99,6 +99,8 @@ class CueLexicon:
     infinitive_cues: frozenset[str] = frozenset()
     # lemmas whose direct object and to-infinitive together are the content ("warned X to Y")
     object_infinitive_cues: frozenset[str] = frozenset()
+    # forms of verbs that are never a statement's cue (cue_not.txt: "refused", "declined")
+    not_cues: frozenset[str] = frozenset()
     # forms in cue_ambiguous.txt ("states", "reports"): they trigger a parse only in a clause shape
     ambiguous: frozenset[str] = frozenset()
     # forms of belief and stance cues: they trigger a parse only before a complement ("think that",
@@ -222,4 +224,5 @@ def cue_lexicon(language: str = "en") -> CueLexicon:
                       object_cues=frozenset(read_lexicon(language, "cue_object.txt")),
                       infinitive_cues=frozenset(read_lexicon(language, "cue_infinitive.txt")),
                       object_infinitive_cues=frozenset(read_lexicon(language, "cue_object_infinitive.txt")),
+                      not_cues=frozenset(forms_of(read_lexicon(language, "cue_not.txt"))),
                       ambiguous=frozenset(ambiguous))

@@ -1,11 +1,13 @@
 """Article -> Parsed: split the body into paragraphs and run spaCy over them.
 
 Only paragraphs that can carry a cued attribution (a cue word, "according"; see
-``CueLexicon.may_attribute``) get the full analysis: tags, coarse POS and the dependency
-parse (``Paragraph.parsed``). The others get tokens, rule-based sentence boundaries
-and names (``names.label_names``: the entity recognizer's names from the parsed paragraphs
-wherever they recur, and person names by their form), which is what speaker resolution
-needs from them. The
+``CueLexicon.may_attribute``) get the full analysis: tags, coarse POS, the dependency
+parse (``Paragraph.parsed``) and the entity recognizer. Paragraphs holding one of the ``light``
+words (with the learned tagger on: words that are part of a cue in at least half their uses in
+PolNeAR train) get tags and the parse, for the tagger, but not the recognizer. The others get
+tokens, rule-based sentence boundaries and names (``names.label_names``: the entity recognizer's
+names from the fully analysed paragraphs wherever they recur, and person names by their form),
+which is what speaker resolution needs from them; so do the light ones. The
 lemmatizer never runs: cue matching works on surface forms (``cues.py``); pass
 ``full=True`` for spaCy's whole pipeline.
 Paragraph offsets are exact: ``article.text[p.start:p.end] == p.doc.text``.
@@ -13,6 +15,7 @@ Paragraph offsets are exact: ``article.text[p.start:p.end] == p.doc.text``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -21,7 +24,7 @@ import numpy
 
 from ..layout import paragraph_lines
 from ..model import Article
-from .cues import cue_lexicon
+from .cues import CueLexicon, cue_lexicon
 from .names import label_names
 from .types import Paragraph, Parsed
 
@@ -32,6 +35,10 @@ if TYPE_CHECKING:
 # what the parsed paragraphs skip, and what the others skip on top of that
 _SKIP_ALWAYS = ("lemmatizer", "attribute_ruler", "senter")
 _SKIP_UNPARSED = ("tok2vec", "tagger", "parser", "morphologizer", "ner")  # names: names.label_names
+_SKIP_LIGHT = ("ner",)
+# how much of the pipeline a paragraph gets (see ``_level``)
+NONE, LIGHT, FULL = 0, 1, 2
+_WORD = re.compile(r"[^\W\d_]+")
 BATCH_SIZE = 64
 BATCH_CHARS = 200_000  # parse_many: characters of text per batch of articles
 
@@ -45,8 +52,13 @@ def paragraph_bounds(text: str) -> list[tuple[int, int]]:
     return [(lines[0].start, lines[-1].end) for lines in paragraph_lines(text)]
 
 
-def parse(article: Article, nlp: Language | None = None, *, language: str = "en", full: bool = False) -> Parsed:
-    """Run the pipeline over every paragraph of the article (``nlp`` defaults to ``onrecord.nlp.load()``)."""
+def parse(article: Article, nlp: Language | None = None, *, language: str = "en", full: bool = False,
+          light: frozenset[str] = frozenset()) -> Parsed:
+    """Run the pipeline over every paragraph of the article (``nlp`` defaults to ``onrecord.nlp.load()``).
+
+    ``light``: words (lower case) that get an otherwise skipped paragraph tagged and parsed, without
+    the entity recognizer (its names come from ``names.label_names``), for the learned tagger.
+    """
     if nlp is None:
         from .. import nlp as nlp_mod
 
@@ -55,18 +67,18 @@ def parse(article: Article, nlp: Language | None = None, *, language: str = "en"
     texts = [article.text[a:b] for a, b in bounds]
     if full:
         docs = list(nlp.pipe(texts, batch_size=BATCH_SIZE))
-        flags = [True] * len(texts)
+        levels = [FULL] * len(texts)
     else:
         lexicon = cue_lexicon(language)
-        flags = [lexicon.may_attribute(t) for t in texts]
-        docs = _run(nlp, texts, flags)
-        label_names(docs, flags, language)
-    paragraphs = [Paragraph(i, a, b, doc, flag) for i, ((a, b), doc, flag) in enumerate(zip(bounds, docs, flags))]
+        levels = [_level(lexicon, t, light) for t in texts]
+        docs = _run(nlp, texts, levels)
+        label_names(docs, [lv == FULL for lv in levels], language)
+    paragraphs = [Paragraph(i, a, b, doc, lv > NONE) for i, ((a, b), doc, lv) in enumerate(zip(bounds, docs, levels))]
     return Parsed(article, paragraphs)
 
 
 def parse_many(articles: Iterable[Article], nlp: Language | None = None, *, language: str = "en",
-               batch_chars: int = BATCH_CHARS) -> Iterator[Parsed]:
+               batch_chars: int = BATCH_CHARS, light: frozenset[str] = frozenset()) -> Iterator[Parsed]:
     """``parse`` over a stream of articles, with the paragraphs of several articles in one batch.
 
     Same output as ``parse`` article by article; larger batches make the network layers cheaper.
@@ -81,14 +93,14 @@ def parse_many(articles: Iterable[Article], nlp: Language | None = None, *, lang
 
     def flush() -> Iterator[Parsed]:
         texts = [a.text[x:y] for a, bounds in pending for x, y in bounds]
-        flags = [lexicon.may_attribute(t) for t in texts]
-        docs, flag_it = iter(_run(nlp, texts, flags)), iter(flags)
+        levels = [_level(lexicon, t, light) for t in texts]
+        docs, level_it = iter(_run(nlp, texts, levels)), iter(levels)
         for article, bounds in pending:
             own = [next(docs) for _ in bounds]
-            own_flags = [next(flag_it) for _ in bounds]
-            label_names(own, own_flags, language)
-            paragraphs = [Paragraph(i, x, y, doc, flag)
-                          for i, ((x, y), doc, flag) in enumerate(zip(bounds, own, own_flags))]
+            own_levels = [next(level_it) for _ in bounds]
+            label_names(own, [lv == FULL for lv in own_levels], language)
+            paragraphs = [Paragraph(i, x, y, doc, lv > NONE)
+                          for i, ((x, y), doc, lv) in enumerate(zip(bounds, own, own_levels))]
             yield Parsed(article, paragraphs)
 
     for article in articles:
@@ -102,29 +114,40 @@ def parse_many(articles: Iterable[Article], nlp: Language | None = None, *, lang
         yield from flush()
 
 
-def _run(nlp: Language, texts: list[str], flags: list[bool]) -> list[Doc]:
+def _level(lexicon: CueLexicon, text: str, light: frozenset[str]) -> int:
+    """How much of the pipeline a paragraph gets: FULL when it may carry a cued attribution, LIGHT
+    when it holds one of the ``light`` words, else NONE."""
+    if lexicon.may_attribute(text):
+        return FULL
+    if light and any(m.group().lower() in light for m in _WORD.finditer(text)):
+        return LIGHT
+    return NONE
+
+
+def _run(nlp: Language, texts: list[str], levels: list[int]) -> list[Doc]:
     """Docs for ``texts`` in input order.
 
-    Flagged texts are tagged, parsed and run through the entity recognizer; the others get
-    tokens and rule-based sentences only (their names come from ``names.label_names``).
+    FULL texts are tagged, parsed and run through the entity recognizer; LIGHT ones are tagged and
+    parsed; the others get tokens and rule-based sentences only (the names of all but the FULL ones
+    come from ``names.label_names``).
     """
     names = set(nlp.pipe_names)
-    skip_parsed = [n for n in _SKIP_ALWAYS if n in names]
-    skip_other = skip_parsed + [n for n in _SKIP_UNPARSED if n in names]
-    parsed_texts = [t for t, f in zip(texts, flags) if f]
-    other_texts = [t for t, f in zip(texts, flags) if not f]
-    parsed_docs = iter(list(nlp.pipe(parsed_texts, batch_size=BATCH_SIZE, disable=skip_parsed)) if parsed_texts else [])
-    other_docs = iter(list(nlp.pipe(other_texts, batch_size=BATCH_SIZE, disable=skip_other)) if other_texts else [])
+    skip = {FULL: [n for n in _SKIP_ALWAYS if n in names]}
+    skip[LIGHT] = skip[FULL] + [n for n in _SKIP_LIGHT if n in names]
+    skip[NONE] = skip[FULL] + [n for n in _SKIP_UNPARSED if n in names]
+    runs = {}
+    for lv in (FULL, LIGHT, NONE):
+        group = [t for t, x in zip(texts, levels) if x == lv]
+        runs[lv] = iter(list(nlp.pipe(group, batch_size=BATCH_SIZE, disable=skip[lv])) if group else [])
     pos_of = _tag_to_pos(nlp) if "attribute_ruler" in names else None
     sentencizer = _sentencizer()
     out: list[Doc] = []
-    for f in flags:
-        if f:
-            doc = next(parsed_docs)
-            if pos_of is not None:
-                _set_pos(doc, pos_of)
-        else:
-            doc = sentencizer(next(other_docs))
+    for lv in levels:
+        doc = next(runs[lv])
+        if lv == NONE:
+            doc = sentencizer(doc)
+        elif pos_of is not None:
+            _set_pos(doc, pos_of)
         out.append(doc)
     return out
 

@@ -8,6 +8,7 @@ from .. import nlp as nlp_mod
 from ..model import Article, Problem, Record
 from ..settings import Settings
 from .attributions import find_attributions
+from .cues import cue_lexicon
 from .parse import parse, parse_many
 from .resolve import resolve
 from .types import Attribution, Parsed
@@ -17,7 +18,7 @@ def extract_article(article: Article, settings: Settings | None = None) -> Recor
     """Every attributed statement in ``article``, with resolved speakers, channels and dates."""
     settings = settings or Settings.load()
     nlp = nlp_mod.load(settings.model, settings.numpy_gemm)
-    parsed = parse(article, nlp, language=settings.language)
+    parsed = parse(article, nlp, language=settings.language, light=_light_words(settings))
     return _record(parsed, settings)
 
 
@@ -25,8 +26,17 @@ def extract_articles(articles: Iterable[Article], settings: Settings | None = No
     """``extract_article`` over a stream, parsing the paragraphs of several articles per batch (faster)."""
     settings = settings or Settings.load()
     nlp = nlp_mod.load(settings.model, settings.numpy_gemm)
-    for parsed in parse_many(articles, nlp, language=settings.language):
+    for parsed in parse_many(articles, nlp, language=settings.language, light=_light_words(settings)):
         yield _record(parsed, settings)
+
+
+def _light_words(settings: Settings) -> frozenset[str]:
+    """With the tagger on, the words that get a paragraph the rules would skip parsed for it."""
+    if not settings.tagger or settings.tagger_scope == "uncovered":
+        return frozenset()
+    from .tagger import load_tagger
+
+    return load_tagger().parse_triggers
 
 
 def _record(parsed: Parsed, settings: Settings) -> Record:
@@ -42,7 +52,8 @@ def _record(parsed: Parsed, settings: Settings) -> Record:
 
 def add_tagged(parsed: Parsed, attributions: list[Attribution], settings: Settings) -> list[Attribution]:
     """The rule-found attributions plus the tagger's: those with a cue and a source, whose content
-    overlaps none of the rules' contents, and whose confidence is at least ``tagger_min_confidence``.
+    overlaps none of the rules' contents, whose cue holds no verb of ``cue_not.txt`` (a refusal is an
+    act, not a statement), and whose confidence is at least ``tagger_min_confidence``.
 
     Tagged contents without a cue or a source are dropped: on PolNeAR dev fewer than one in ten is a
     statement.
@@ -58,9 +69,12 @@ def add_tagged(parsed: Parsed, attributions: list[Attribution], settings: Settin
         focus = tagger.focus_sentences(parsed, [(s.start, s.end) for s in spans],
                                        unparsed=settings.tagger_scope == "all")
 
+    not_cues = cue_lexicon(settings.language).not_cues
+
     def new(t: Attribution) -> bool:
         return (t.cue is not None and t.source is not None
-                and not any(t.content.start < b and a < t.content.end for a, b in taken))
+                and not any(t.content.start < b and a < t.content.end for a, b in taken)
+                and not any(w in not_cues for w in t.cue.text.lower().split()))
 
     only_parsed = settings.tagger_scope != "all"  # "all": the tagger parses the paragraphs it needs
     extra = [t for t in tagger.attributions(parsed, only_parsed=only_parsed, skip=covered, focus=focus, keep=new)

@@ -489,7 +489,8 @@ class Tagger:
     """A trained CRF, its cue lexicon, and the temperature that turns its scores into probabilities."""
 
     def __init__(self, model_path: Path, cues: frozenset[str], temperature: float = 1.0,
-                 nlp: Language | None = None, triggers: frozenset[str] | None = None) -> None:
+                 nlp: Language | None = None, triggers: frozenset[str] | None = None,
+                 parse_triggers: frozenset[str] = frozenset()) -> None:
         import pycrfsuite
 
         self._crf = pycrfsuite.Tagger()
@@ -497,6 +498,8 @@ class Tagger:
         self.cues = cues
         # words that make a sentence worth tagging (part of a cue in >= 30 % of their uses in training)
         self.triggers = triggers
+        # words that make a paragraph the rules would skip worth parsing for the tagger (>= 50 %)
+        self.parse_triggers = parse_triggers
         self.temperature = temperature
         self.model_path = model_path
         self._nlp = nlp
@@ -505,12 +508,16 @@ class Tagger:
     @classmethod
     def from_files(cls, model_path: Path, cues_path: Path, meta_path: Path | None = None) -> Tagger:
         """The model, its cue list (``*.cues.txt``), its settings and, when present beside the cue list,
-        its trigger words (``*.triggers.txt``)."""
+        its trigger words (``*.triggers.txt``, ``*.parse_triggers.txt``)."""
         words = cues_path.read_text(encoding="utf-8").split()
         meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path and meta_path.is_file() else {}
-        triggers_path = cues_path.with_name(cues_path.name.replace(".cues.txt", ".triggers.txt"))
-        triggers = frozenset(triggers_path.read_text(encoding="utf-8").split()) if triggers_path.is_file() else None
-        return cls(model_path, frozenset(words), float(meta.get("temperature", 1.0)), triggers=triggers)
+
+        def beside(suffix: str) -> frozenset[str] | None:
+            path = cues_path.with_name(cues_path.name.replace(".cues.txt", suffix))
+            return frozenset(path.read_text(encoding="utf-8").split()) if path.is_file() else None
+
+        return cls(model_path, frozenset(words), float(meta.get("temperature", 1.0)), triggers=beside(".triggers.txt"),
+                   parse_triggers=beside(".parse_triggers.txt") or frozenset())
 
     @property
     def weights(self) -> Weights:
