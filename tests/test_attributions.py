@@ -462,3 +462,31 @@ def test_call_parsed_with_two_predicates_keeps_both() -> None:
                [1, 1, 1, 4, 1, 1], ["nsubj", "ROOT", "oprd", "det", "oprd", "punct"])
     [att] = find_attributions(Parsed(Article(text=doc.text), [Paragraph(0, 0, len(doc.text), doc)]), SETTINGS)
     assert (att.cue.text if att.cue else None, att.content.text) == ("called", "Keller a liar")
+
+
+def _find(doc):  # type: ignore[no-untyped-def]
+    from onrecord.extract.types import Paragraph, Parsed
+
+    return [(a.cue.text if a.cue else None, a.content.text)
+            for a in find_attributions(Parsed(Article(text=doc.text), [Paragraph(0, 0, len(doc.text), doc)]), SETTINGS)]
+
+
+def test_clause_coordinated_with_the_speaker_again_stays_in_the_content() -> None:
+    """"Ruiz said she hopes to win, but she knows it is hard": the second clause, its subject a
+    pronoun for the speaker, is still what Ruiz said (a new subject, "the council warned ...", is not)."""
+    words = ["Ruiz", "said", "she", "hopes", "to", "win", ",", "but", "she", "knows", "it", "is", "hard", "."]
+    tags = ["NNP", "VBD", "PRP", "VBZ", "TO", "VB", ",", "CC", "PRP", "VBZ", "PRP", "VBZ", "JJ", "."]
+    heads = [1, 1, 3, 1, 5, 3, 3, 3, 9, 3, 11, 9, 11, 1]
+    deps = ["nsubj", "ROOT", "nsubj", "ccomp", "aux", "xcomp", "punct", "cc", "nsubj", "conj", "nsubj", "ccomp",
+            "acomp", "punct"]
+    assert _find(_doc(words, tags, heads, deps))[0] == ("said", "she hopes to win, but she knows it is hard")
+
+
+def test_second_clause_parsed_beside_the_first_stays_in_the_content() -> None:
+    """"Ruiz said Keller respects the army and his remark was a joke", parsed with "was" as a second
+    clause of "said" (and "remark" coordinated with "army"), used to end the content at "his remark"."""
+    words = ["Ruiz", "said", "Keller", "respects", "the", "army", "and", "his", "remark", "was", "a", "joke", "."]
+    tags = ["NNP", "VBD", "NNP", "VBZ", "DT", "NN", "CC", "PRP$", "NN", "VBD", "DT", "NN", "."]
+    heads = [1, 1, 3, 1, 5, 3, 5, 8, 5, 1, 11, 9, 1]
+    deps = ["nsubj", "ROOT", "nsubj", "ccomp", "det", "dobj", "cc", "poss", "conj", "ccomp", "det", "attr", "punct"]
+    assert _find(_doc(words, tags, heads, deps)) == [("said", "Keller respects the army and his remark was a joke")]

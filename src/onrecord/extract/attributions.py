@@ -192,6 +192,16 @@ class _Finder:
                 if c.dep_ == "advcl" and c.i < comp.i and c.lower_ in RELAY_WORDS:
                     a = max(a, c.right_edge.i + 1)
             b = self._before_second_cue(comp, b)
+            if b == comp.right_edge.i:
+                # the parser's second clause of the cue, part of the first: "said A has X and B was Y"
+                # (B hung on A, "was" on "said"), "in case it were to Y": one right after it (not after
+                # a ";"), or one without a subject of its own
+                for c in verb.children:
+                    if c.dep_ != "ccomp" or c.i <= b or self.lex.verb_lemma(c) is not None:
+                        continue
+                    adjacent = c.left_edge.i == b + 1 and not c.left_edge.is_punct
+                    if adjacent or not any(g.dep_ in ("nsubj", "nsubjpass", "expl") for g in c.children):
+                        b = c.right_edge.i
             if a < verb.i:
                 start = _reporting_start(verb, subj)
                 if verb.dep_ == "relcl" or doc[a].tag_ in ("WDT", "WP", "WRB") or a >= start:
@@ -249,7 +259,9 @@ class _Finder:
                 # "X said A, arguing that B": a reporting participle with its own reported clause
                 second = doc_text(c, -1) == "," and any(g.dep_ == "ccomp" and g.i > c.i for g in c.children)
             elif c.dep_ == "conj":
-                second = not own_subject or not marks  # "... and that Y": still what X said
+                # "... and that Y", "..., but she knows Y" (the speaker again): still what X said
+                pronoun = any(g.dep_ in ("nsubj", "nsubjpass") and g.tag_ == "PRP" for g in c.children)
+                second = not own_subject or (not marks and not pronoun)
             else:  # "because she doubted Y", "when he said Y": part of what X said
                 second = own_subject and bool(marks) and marks <= _CONTRAST_MARKS
             if second and c.left_edge.i > comp.i:
