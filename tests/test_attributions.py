@@ -186,6 +186,10 @@ CASES = [
      [(I, "the ferry would run again", "said", "Ruiz"), (I, "the fares were too high", "noted", "she")]),
     ("Ruiz said the ferry would run again, while critics argued that the fares were too high.",
      [(I, "the ferry would run again", "said", "Ruiz"), (I, "the fares were too high", "argued", "critics")]),
+    # a statement does not run across a semicolon
+    ("Officials said the timing was not planned; they only learned on Friday of the deal.",
+     [(I, "the timing was not planned", "said", "Officials")]),
+    ("Ruiz said the pier was old; engineers found a crack on Monday.", [(I, "the pier was old", "said", "Ruiz")]),
     # an "although" clause with a subject of its own is the writer's concession
     ("He claimed that skipping the audit was smart, although he again refused to release the accounts.",
      [(I, "skipping the audit was smart", "claimed", "He")]),

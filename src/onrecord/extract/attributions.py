@@ -374,6 +374,18 @@ class _Finder:
                 a = cb + 1
             elif cue[1] < ca <= b:
                 b = ca - 1
+        if rule == "syntactic" and not pieces:
+            # a statement does not run across a semicolon outside quotation marks: "X said A; they B"
+            a, b = _trim(doc, a, b)
+            semis = [i for i in range(min(a, cue[0]), max(b, cue[1]) + 1)
+                     if doc[i].text == ";" and not view.quoted(i)]
+            if any(cue[1] < i < a or b < i < cue[0] for i in semis):
+                return  # "A; X said B" parsed with the cue governing A
+            if semis:
+                if a > cue[1]:
+                    b = min(b, semis[0] - 1) if semis[0] > a else b
+                else:
+                    a = max(a, semis[-1] + 1) if semis[-1] < b else a
         a, b = _trim(doc, a, b)
         if a > b:
             return
