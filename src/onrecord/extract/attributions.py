@@ -579,7 +579,7 @@ class _Finder:
         if prev is None or pq is None or prev.cue is None or pq.close is None or q.open is None:
             return False
         if pq.paragraphs[-1] != q.paragraphs[0]:
-            return False
+            return self._next_paragraph(qi, q, prev, pq)
         between = self.text[pq.close + 1: q.open]
         if between.strip(" \t,;:—–-"):  # not two quotations in a row: the cue must sit between them
             if not pq.close < prev.cue.start < prev.cue.end <= q.open:
@@ -599,6 +599,28 @@ class _Finder:
         if len(q.pieces) > 1:
             extra["pieces"] = [Span.of(self.text, x, y) for x, y in q.pieces]
         self._direct(qi, flags=("split_quote",), extra=extra, cue=prev.cue, source=prev.source,
+                     paragraph=prev.paragraph, source_head=prev.source_head, cue_head=prev.cue_head,
+                     rule=prev.rule)
+        return True
+
+    def _next_paragraph(self, qi: int, q: Quote, prev: Attribution, pq: Quote) -> bool:
+        """'"A," she said on Monday.' then a paragraph that is only '"B."': B goes on with A (same cue
+        and source, flagged "split_quote"), as it does within a paragraph."""
+        if prev.cue is None or pq.close is None or q.close is None:
+            return False
+        pi = pq.paragraphs[-1]
+        paras = self.parsed.paragraphs
+        if q.paragraphs != (pi + 1,) or q.open != paras[pi + 1].start or q.close + 1 < paras[pi + 1].end:
+            return False
+        if not pq.close < prev.cue.start:  # the reporting clause closes the previous paragraph
+            return False
+        tail = self.text[prev.cue.end: paras[pi].end]
+        if len(tail.split()) > MAX_CLAUSE_WORDS or any(
+                m.end() < len(tail) and not _abbreviation(tail, m.start()) for m in _SENTENCE_BREAK.finditer(tail)):
+            return False
+        if "split_quote" not in prev.flags:
+            prev.flags = prev.flags + ("split_quote",)
+        self._direct(qi, flags=("split_quote",), extra={}, cue=prev.cue, source=prev.source,
                      paragraph=prev.paragraph, source_head=prev.source_head, cue_head=prev.cue_head,
                      rule=prev.rule)
         return True
