@@ -125,6 +125,8 @@ CASES = [
     # a paragraph that is only a quotation, after one closed by a reporting clause, goes on with it
     ('"The water came at night," Ruiz said on Monday.\n\n"Nobody was ready for it."',
      [(D, "The water came at night", "said", "Ruiz"), (D, "Nobody was ready for it.", "said", "Ruiz")]),
+    ('The pier will reopen in May, Ruiz said. "Nobody was ready for the storm."',
+     [(I, "The pier will reopen in May", "said", "Ruiz"), (D, "Nobody was ready for the storm.", "said", "Ruiz")]),
     # a quotation right after a mixed statement's reporting clause goes on with it
     ('The harbour plan is "a disgrace," the mayor said on Monday. "Nobody asked the fishermen."',
      [(M, 'The harbour plan is "a disgrace,"', "said", "the mayor"),

@@ -469,7 +469,7 @@ class _Finder:
                 continue
             if self._adjacent_cue(qi, q) or self._lead_in(qi, q):
                 continue
-            if self._continues(qi, q) or self._dash_credit(qi, q):
+            if self._continues(qi, q) or self._dash_credit(qi, q) or self._after_reporting_clause(qi, q):
                 continue
             if "unclosed_quote" not in q.flags and self._fills_sentence(qi, q):
                 self.used.add(qi)
@@ -579,7 +579,7 @@ class _Finder:
         if prev is None or pq is None or prev.cue is None or pq.close is None or q.open is None:
             return False
         if pq.paragraphs[-1] != q.paragraphs[0]:
-            return self._next_paragraph(qi, q, prev, pq)
+            return False
         between = self.text[pq.close + 1: q.open]
         if between.strip(" \t,;:—–-"):  # not two quotations in a row: the cue must sit between them
             if not pq.close < prev.cue.start < prev.cue.end <= q.open:
@@ -603,26 +603,35 @@ class _Finder:
                      rule=prev.rule)
         return True
 
-    def _next_paragraph(self, qi: int, q: Quote, prev: Attribution, pq: Quote) -> bool:
-        """'"A," she said on Monday.' then a paragraph that is only '"B."': B goes on with A (same cue
-        and source, flagged "split_quote"), as it does within a paragraph."""
-        if prev.cue is None or pq.close is None or q.close is None:
-            return False
-        pi = pq.paragraphs[-1]
+    def _after_reporting_clause(self, qi: int, q: Quote) -> bool:
+        """'A, Schiff said. "B."', or '"A," she said on Monday.' then a paragraph that is only '"B."':
+        B goes on with the statement whose reporting clause ends right before it (same cue and source,
+        flagged "split_quote"), as a quotation after a quotation's reporting clause does (``_continues``)."""
         paras = self.parsed.paragraphs
-        if q.paragraphs != (pi + 1,) or q.open != paras[pi + 1].start or q.close + 1 < paras[pi + 1].end:
+        pi = q.paragraphs[0]
+        if q.open is None or q.close is None:
             return False
-        if not pq.close < prev.cue.start:  # the reporting clause closes the previous paragraph
+        if q.open == paras[pi].start:  # opens its paragraph: it must fill it, after a reporting clause
+            if pi == 0 or len(q.paragraphs) > 1 or q.close + 1 < paras[pi].end:
+                return False
+            pi, end = pi - 1, paras[pi - 1].end
+        else:
+            end = q.open
+        last = max((a for a in self.out if a.paragraph == pi and a.cue is not None and a.cue.end <= end),
+                   key=lambda a: a.cue.end, default=None)  # type: ignore[union-attr]
+        if last is None or last.cue is None or last.cue.start < last.content.end:
+            return False  # the statement must end in its reporting clause
+        tail = self.text[last.cue.end: end]
+        if (len(tail.split()) > MAX_CLAUSE_WORDS or any(c in tail for c in "!?\n\"“”«»")
+                or not re.search(r"[.:]\s*$", tail)
+                or any(m.end() < len(tail) and not _abbreviation(tail, m.start())
+                       for m in _SENTENCE_BREAK.finditer(tail))):
             return False
-        tail = self.text[prev.cue.end: paras[pi].end]
-        if len(tail.split()) > MAX_CLAUSE_WORDS or any(
-                m.end() < len(tail) and not _abbreviation(tail, m.start()) for m in _SENTENCE_BREAK.finditer(tail)):
-            return False
-        if "split_quote" not in prev.flags:
-            prev.flags = prev.flags + ("split_quote",)
-        self._direct(qi, flags=("split_quote",), extra={}, cue=prev.cue, source=prev.source,
-                     paragraph=prev.paragraph, source_head=prev.source_head, cue_head=prev.cue_head,
-                     rule=prev.rule)
+        if "split_quote" not in last.flags:
+            last.flags = last.flags + ("split_quote",)
+        self._direct(qi, flags=("split_quote",), extra={}, cue=last.cue, source=last.source,
+                     paragraph=last.paragraph, source_head=last.source_head, cue_head=last.cue_head,
+                     rule=last.rule)
         return True
 
     def _follows_quote(self, qi: int, q: Quote) -> bool:
