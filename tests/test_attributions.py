@@ -75,6 +75,12 @@ CASES = [
     ('"It was a dump," said Kevin Barr, the state\'s lawyer. "It was destined to fail."',
      [(D, "It was a dump", "said", "Kevin Barr, the state's lawyer"),
       (D, "It was destined to fail.", "said", "Kevin Barr, the state's lawyer")]),
+    # ... and so does a paragraph that is only a quotation, after one closed by a reporting clause, and a
+    # quotation after an indirect statement's closing reporting clause
+    ('"The water came at night," Ruiz said on Monday.\n\n"Nobody was ready for it."',
+     [(D, "The water came at night", "said", "Ruiz"), (D, "Nobody was ready for it.", "said", "Ruiz")]),
+    ('The pier will reopen in May, Ruiz said. "Nobody was ready for the storm."',
+     [(I, "The pier will reopen in May", "said", "Ruiz"), (D, "Nobody was ready for the storm.", "said", "Ruiz")]),
     # ...but not after a sentence of narration
     ('"We tried everything," Ruiz said. The water rose again at dawn. "It is over now."',
      [(D, "We tried everything", "said", "Ruiz"), (D, "It is over now.", None, None)]),
@@ -122,11 +128,6 @@ CASES = [
     ("The film \"Blue Harbor\" opens Friday, the studio announced.",
      [(I, 'The film "Blue Harbor" opens Friday', "announced", "the studio")]),
     # -- mixed ---------------------------------------------------------------------------------
-    # a paragraph that is only a quotation, after one closed by a reporting clause, goes on with it
-    ('"The water came at night," Ruiz said on Monday.\n\n"Nobody was ready for it."',
-     [(D, "The water came at night", "said", "Ruiz"), (D, "Nobody was ready for it.", "said", "Ruiz")]),
-    ('The pier will reopen in May, Ruiz said. "Nobody was ready for the storm."',
-     [(I, "The pier will reopen in May", "said", "Ruiz"), (D, "Nobody was ready for the storm.", "said", "Ruiz")]),
     # a quotation right after a mixed statement's reporting clause goes on with it
     ('The harbour plan is "a disgrace," the mayor said on Monday. "Nobody asked the fishermen."',
      [(M, 'The harbour plan is "a disgrace,"', "said", "the mayor"),

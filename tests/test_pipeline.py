@@ -120,10 +120,7 @@ def test_paragraph_with_a_strong_trigger_word_is_parsed_for_the_tagger(sentence:
     light = parse_article(pipeline.Article(text=text), nlp, light=load_tagger().parse_triggers).paragraphs[1]
     assert light.parsed and any(t.dep_ == "ROOT" for t in light.doc)
     assert extract_text(text, settings=Settings.load(env={}, tagger=False)).statements == ()
-    [s] = extract_text(text, settings=Settings.load(env={})).statements
-    assert s.cue is not None and s.cue.text == cue
-    assert s.content.text.startswith(content)
-    assert "learned" in s.flags
+    _assert_one_learned(text, Settings.load(env={}), cue, content)
 
 
 # a trigger word below that rate: only the "all" scope reads such a paragraph
@@ -142,7 +139,11 @@ def test_scope_all_reads_paragraphs_the_pipeline_did_not_parse(sentence: str, cu
     nlp = pipeline.nlp_mod.load()
     assert not parse_article(pipeline.Article(text=text), nlp, light=load_tagger().parse_triggers).paragraphs[1].parsed
     assert extract_text(text, settings=Settings.load(env={})).statements == ()
-    [s] = extract_text(text, settings=Settings.load(env={}, tagger_scope="all")).statements
+    _assert_one_learned(text, Settings.load(env={}, tagger_scope="all"), cue, content)
+
+
+def _assert_one_learned(text: str, settings: Settings, cue: str, content: str) -> None:
+    [s] = extract_text(text, settings=settings).statements
     assert s.cue is not None and s.cue.text == cue
     assert s.content.text.startswith(content)
     assert "learned" in s.flags
