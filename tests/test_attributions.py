@@ -192,6 +192,11 @@ CASES = [
      [(I, "the ferry would run again", "said", "Ruiz"), (I, "the fares were too high", "noted", "she")]),
     ("Ruiz said the ferry would run again, while critics argued that the fares were too high.",
      [(I, "the ferry would run again", "said", "Ruiz"), (I, "the fares were too high", "argued", "critics")]),
+    # but not one the reported clause gives a reason for, nor a second "that" clause
+    ("Ruiz said she was calm because she doubted the court would act.",
+     [(I, "she was calm because she doubted the court would act", "said", "Ruiz")]),
+    ("Ruiz said the pier was old and that engineers found a crack.",
+     [(I, "the pier was old and that engineers found a crack", "said", "Ruiz")]),
     # a statement does not run across a semicolon
     ("Officials said the timing was not planned; they only learned on Friday of the deal.",
      [(I, "the timing was not planned", "said", "Officials")]),
@@ -199,11 +204,6 @@ CASES = [
     # an "although" clause with a subject of its own is the writer's concession
     ("He claimed that skipping the audit was smart, although he again refused to release the accounts.",
      [(I, "skipping the audit was smart", "claimed", "He")]),
-    # but not one the reported clause gives a reason for, nor a second "that" clause
-    ("Ruiz said she was calm because she doubted the court would act.",
-     [(I, "she was calm because she doubted the court would act", "said", "Ruiz")]),
-    ("Ruiz said the pier was old and that engineers found a crack.",
-     [(I, "the pier was old and that engineers found a crack", "said", "Ruiz")]),
     # an object's content ends before when and where it was said, and before an aside on it
     ("The union praised the mayor during a rally in Kell.", [(I, "the mayor", "praised", "The union")]),
     ("Ruiz attacked the harbour plan in a tweet on Sunday.", [(I, "the harbour plan", "attacked", "Ruiz")]),

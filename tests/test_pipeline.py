@@ -98,19 +98,21 @@ def test_tagged_contents_without_cue_or_source_are_dropped(monkeypatch: pytest.M
     assert [a.content.text for a in out] == ["the port will close", "was new"]
 
 
-# paragraphs with no reporting word the rules know but a word that is part of a cue in at least half
-# its uses in PolNeAR train: with the tagger on, the pipeline parses them (without the entity
-# recognizer) for it; with it off, it leaves them unparsed. The content is the start of what the
-# learned model marks: where it ends is the model's call, not the pipeline's.
-STRONG_TRIGGER = [
-    ("The senator lambasted the harbour plan in a speech on Monday.", "lambasted", "the harbour plan"),
-    ("The union derided the offer as an insult to dock workers.", "derided", "the offer"),
-    ("Several residents likened the new tower to a prison.", "likened", "the new tower"),
+# paragraphs with no reporting word the rules know. With a word that is part of a cue in at least half
+# its uses in PolNeAR train (strong), the pipeline parses them for the tagger (without the entity
+# recognizer) when the tagger is on; with a rarer trigger word, only the "all" scope reads them. The
+# content is the start of what the learned model marks: where it ends is the model's call.
+UNPARSED = [
+    ("The senator lambasted the harbour plan in a speech on Monday.", True, "lambasted", "the harbour plan"),
+    ("The union derided the offer as an insult to dock workers.", True, "derided", "the offer"),
+    ("Several residents likened the new tower to a prison.", True, "likened", "the new tower"),
+    ("The senator knocked the harbour plan in a speech on Monday.", False, "knocked", "the harbour plan"),
+    ("The council voted to close the old pier.", False, "voted", "to close the old pier"),
 ]
 
 
-@pytest.mark.parametrize("sentence, cue, content", STRONG_TRIGGER)
-def test_paragraph_with_a_strong_trigger_word_is_parsed_for_the_tagger(sentence: str, cue: str, content: str) -> None:
+@pytest.mark.parametrize("sentence, strong, cue, content", UNPARSED)
+def test_paragraph_without_a_reporting_word(sentence: str, strong: bool, cue: str, content: str) -> None:
     from onrecord.extract.parse import parse as parse_article
     from onrecord.extract.tagger import load_tagger
 
@@ -118,31 +120,14 @@ def test_paragraph_with_a_strong_trigger_word_is_parsed_for_the_tagger(sentence:
     nlp = pipeline.nlp_mod.load()
     assert not parse_article(pipeline.Article(text=text), nlp).paragraphs[1].parsed
     light = parse_article(pipeline.Article(text=text), nlp, light=load_tagger().parse_triggers).paragraphs[1]
-    assert light.parsed and any(t.dep_ == "ROOT" for t in light.doc)
-    assert extract_text(text, settings=Settings.load(env={}, tagger=False)).statements == ()
-    _assert_one_learned(text, Settings.load(env={}), cue, content)
-
-
-# a trigger word below that rate: only the "all" scope reads such a paragraph
-WEAK_TRIGGER = [
-    ("The senator knocked the harbour plan in a speech on Monday.", "knocked", "the harbour plan"),
-    ("The council voted to close the old pier.", "voted", "to close the old pier"),
-]
-
-
-@pytest.mark.parametrize("sentence, cue, content", WEAK_TRIGGER)
-def test_scope_all_reads_paragraphs_the_pipeline_did_not_parse(sentence: str, cue: str, content: str) -> None:
-    from onrecord.extract.parse import parse as parse_article
-    from onrecord.extract.tagger import load_tagger
-
-    text = "The port will reopen in May.\n\n" + sentence
-    nlp = pipeline.nlp_mod.load()
-    assert not parse_article(pipeline.Article(text=text), nlp, light=load_tagger().parse_triggers).paragraphs[1].parsed
-    assert extract_text(text, settings=Settings.load(env={})).statements == ()
-    _assert_one_learned(text, Settings.load(env={}, tagger_scope="all"), cue, content)
-
-
-def _assert_one_learned(text: str, settings: Settings, cue: str, content: str) -> None:
+    assert light.parsed == strong
+    if strong:
+        assert any(t.dep_ == "ROOT" for t in light.doc)
+        assert extract_text(text, settings=Settings.load(env={}, tagger=False)).statements == ()
+        settings = Settings.load(env={})
+    else:
+        assert extract_text(text, settings=Settings.load(env={})).statements == ()
+        settings = Settings.load(env={}, tagger_scope="all")
     [s] = extract_text(text, settings=settings).statements
     assert s.cue is not None and s.cue.text == cue
     assert s.content.text.startswith(content)
