@@ -121,8 +121,9 @@ CASES = [
      [(I, "wages had fallen", "reported", "The union")]),
     ("Local officials quoted by the Daily Ledger had said the dam was safe.",
      [(I, "the dam was safe", "had said", "Local officials")]),
+    # a relative clause stays in the source mention, a participle does not
     ("Officials, who spoke on condition of anonymity, said the talks had failed.",
-     [(I, "the talks had failed", "said", "Officials")]),
+     [(I, "the talks had failed", "said", "Officials, who spoke on condition of anonymity")]),
     ("The ministry's statement added that the border would stay closed.",
      [(I, "the border would stay closed", "added", "The ministry's statement")]),
     ("The film \"Blue Harbor\" opens Friday, the studio announced.",
