@@ -27,7 +27,7 @@ says what counts as a statement.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right, insort
 from typing import TYPE_CHECKING
 
 from ..model import Kind, Span
@@ -118,6 +118,9 @@ class _Finder:
         self.quotes = find_quotes(self.text, bounds)
         self.used: set[int] = set()
         self.out: list[Attribution] = []
+        # per paragraph, its statements with a cue by cue end (ties: first found last), for
+        # _after_reporting_clause: (cue end, -position in out, statement)
+        self._cue_ends: dict[int, list[tuple[int, int, Attribution]]] = {}
         by_para: dict[int, list[tuple[int, Quote]]] = {}
         for qi, q in enumerate(self.quotes):
             for pi in set(q.paragraphs):
@@ -142,8 +145,8 @@ class _Finder:
             else:
                 content = Span.of(self.text, a, b)
             self.used.update(qs)
-            self.out.append(Attribution(kind, content, c.cue, c.source, c.paragraph, source_head=c.source_head,
-                                        cue_head=c.cue_head, confidence=LABEL_CONFIDENCE, rule="label"))
+            self._add(Attribution(kind, content, c.cue, c.source, c.paragraph, source_head=c.source_head,
+                                  cue_head=c.cue_head, confidence=LABEL_CONFIDENCE, rule="label"))
 
     # -- pass 1: cues ---------------------------------------------------------------------
     def cue_pass(self, view: _View) -> None:
@@ -256,8 +259,7 @@ class _Finder:
                 # "X said A, although B": the writer's concession, not what X said
                 second = c.dep_ == "advcl" and own_subject and marks <= _CONCESSIVE_MARKS and bool(marks)
             elif c.dep_ == "advcl" and c.tag_ == "VBG" and not own_subject:
-                # "X said A, arguing that B": a reporting participle with its own reported clause
-                second = doc_text(c, -1) == "," and any(g.dep_ == "ccomp" and g.i > c.i for g in c.children)
+                second = _reporting_participle(c)  # "X said A, arguing that B"
             elif c.dep_ == "conj":
                 # "... and that Y", "..., but she knows Y" (the speaker again): still what X said
                 pronoun = any(g.dep_ in ("nsubj", "nsubjpass") and g.tag_ == "PRP" for g in c.children)
@@ -308,8 +310,7 @@ class _Finder:
                 return None  # "called him": a phone call, not a judgement
             return obj.left_edge.i, second.right_edge.i, (verb.i, verb.i)
         if lemma in self.lex.infinitive_cues:
-            xc = next((c for c in children if c.dep_ == "xcomp" and any(
-                g.dep_ == "aux" and g.lower_ == "to" for g in c.children)), None)
+            xc = _to_infinitive(children, verb.i)
             if xc is not None:
                 b = xc.right_edge.i
                 for c in children:  # "wants to triple X, grow Y and create Z", "grow" hung on "wants"
@@ -318,8 +319,7 @@ class _Finder:
                         b = c.right_edge.i
                 return xc.left_edge.i, b, (verb.i, verb.i)
         if lemma in self.lex.object_infinitive_cues and obj is not None:
-            xc = next((c for c in children if c.dep_ == "xcomp" and c.i > obj.i and any(
-                g.dep_ == "aux" and g.lower_ == "to" for g in c.children)), None)
+            xc = _to_infinitive(children, obj.i)
             if xc is not None:  # "warned residents to stay indoors"
                 return obj.left_edge.i, xc.right_edge.i, (verb.i, verb.i)
         if lemma in self.lex.object_cues and obj is not None:
@@ -431,7 +431,7 @@ class _Finder:
             flags += tuple(f for f in q.flags if f not in flags)
             self.used.add(qi)
         att = self._make(kind, Span.of(self.text, start, end), flags, extra, **base)
-        self.out.append(att)
+        self._add(att)
         if qs:  # 'X is "a disgrace," she said. "Nobody asked us."': the next quotation may go on with it
             self.by_quote[qs[-1]] = att
 
@@ -447,9 +447,14 @@ class _Finder:
         if len(q.pieces) > 1:
             extra["pieces"] = [Span.of(self.text, x, y) for x, y in q.pieces]
         att = self._make("direct", _quote_span(self.text, q), flags, extra, **base)
-        self.out.append(att)
+        self._add(att)
         self.by_quote[qi] = att
         return att
+
+    def _add(self, att: Attribution) -> None:
+        if att.cue is not None:
+            insort(self._cue_ends.setdefault(att.paragraph, []), (att.cue.end, -len(self.out), att))
+        self.out.append(att)
 
     def _make(self, kind: Kind, content: Span, flags: tuple[str, ...], extra: dict[str, object],
               **base: object) -> Attribution:
@@ -476,9 +481,8 @@ class _Finder:
                 extra: dict[str, object] = {}
                 if len(q.pieces) > 1:
                     extra["pieces"] = [Span.of(self.text, x, y) for x, y in q.pieces]
-                self.out.append(Attribution("direct", _quote_span(self.text, q), None, None, q.paragraphs[0],
-                                            confidence=FLOATING_CONFIDENCE, flags=q.flags, rule="floating",
-                                            extra=extra))
+                self._add(Attribution("direct", _quote_span(self.text, q), None, None, q.paragraphs[0],
+                                      confidence=FLOATING_CONFIDENCE, flags=q.flags, rule="floating", extra=extra))
 
     def _adjacent_cue(self, qi: int, q: Quote) -> bool:
         """A cue verb right after the closing mark or right before the opening one."""
@@ -533,8 +537,7 @@ class _Finder:
         sometimes hangs the quotation's own subject on the reporting verb ('"..., it will," said X')."""
         if (verb.dep_ in ("conj", "advcl") and verb.head.dep_ == "ccomp" and verb.head.head.i < verb.head.i
                 and self.lex.verb_lemma(verb.head.head) is not None
-                and (verb.dep_ == "conj" or (verb.tag_ == "VBG" and doc_text(verb, -1) == ","
-                                             and any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children)))
+                and (verb.dep_ == "conj" or _reporting_participle(verb))
                 and not any(c.dep_ in SUBJECT_DEPS + ("nsubjpass",) for c in verb.children)):
             # "X said A and urged B" / "X said A, arguing B", with the second verb hung on A: X's
             # second statement (see _before_second_cue)
@@ -586,21 +589,13 @@ class _Finder:
                 return False
             # what follows the cue (" on Monday. ", ", a lawyer who ... cases. ") must end its sentence
             between = self.text[prev.cue.end: q.open]
-            if any(m.end() < len(between) and not _abbreviation(between, m.start())
-                   for m in _SENTENCE_BREAK.finditer(between)):
+            if _breaks_sentence(between):
                 return False
         elif "\n" in between:
             return False
         if any(c in between for c in "!?\n") or len(between.split()) > MAX_CLAUSE_WORDS:
             return False
-        if "split_quote" not in prev.flags:
-            prev.flags = prev.flags + ("split_quote",)
-        extra: dict[str, object] = {}
-        if len(q.pieces) > 1:
-            extra["pieces"] = [Span.of(self.text, x, y) for x, y in q.pieces]
-        self._direct(qi, flags=("split_quote",), extra=extra, cue=prev.cue, source=prev.source,
-                     paragraph=prev.paragraph, source_head=prev.source_head, cue_head=prev.cue_head,
-                     rule=prev.rule)
+        self._go_on(qi, prev)
         return True
 
     def _after_reporting_clause(self, qi: int, q: Quote) -> bool:
@@ -617,22 +612,28 @@ class _Finder:
             pi, end = pi - 1, paras[pi - 1].end
         else:
             end = q.open
-        last = max((a for a in self.out if a.paragraph == pi and a.cue is not None and a.cue.end <= end),
-                   key=lambda a: a.cue.end, default=None)  # type: ignore[union-attr]
-        if last is None or last.cue is None or last.cue.start < last.content.end:
+        ends = self._cue_ends.get(pi, [])
+        k = bisect_right(ends, (end, 1)) - 1  # the statement whose cue ends last before ``end``
+        if k < 0:
+            return False
+        last = ends[k][2]
+        assert last.cue is not None
+        if last.cue.start < last.content.end:
             return False  # the statement must end in its reporting clause
         tail = self.text[last.cue.end: end]
         if (len(tail.split()) > MAX_CLAUSE_WORDS or any(c in tail for c in "!?\n\"“”«»")
-                or not re.search(r"[.:]\s*$", tail)
-                or any(m.end() < len(tail) and not _abbreviation(tail, m.start())
-                       for m in _SENTENCE_BREAK.finditer(tail))):
+                or not re.search(r"[.:]\s*$", tail) or _breaks_sentence(tail)):
             return False
-        if "split_quote" not in last.flags:
-            last.flags = last.flags + ("split_quote",)
-        self._direct(qi, flags=("split_quote",), extra={}, cue=last.cue, source=last.source,
-                     paragraph=last.paragraph, source_head=last.source_head, cue_head=last.cue_head,
-                     rule=last.rule)
+        self._go_on(qi, last)
         return True
+
+    def _go_on(self, qi: int, prev: Attribution) -> None:
+        """Quotation ``qi`` goes on with statement ``prev``: same cue and source, both flagged "split_quote"."""
+        if "split_quote" not in prev.flags:
+            prev.flags = prev.flags + ("split_quote",)
+        self._direct(qi, flags=("split_quote",), extra={}, cue=prev.cue, source=prev.source,
+                     paragraph=prev.paragraph, source_head=prev.source_head, cue_head=prev.cue_head,
+                     rule=prev.rule)
 
     def _follows_quote(self, qi: int, q: Quote) -> bool:
         """...unless they go on from an attributed quotation in the same paragraph ('"...," he said. "Go."')."""
@@ -701,9 +702,11 @@ _DECLINE_WORDS = frozenset({"declined", "declines", "decline", "declining", "ref
                             "refusing"})
 
 
-# prepositions of a reporting event's time and place ("during the debate", "in a tweet", "at a rally")
+# subordinators of a clause set against the reported one ("..., though she noted B"), and of the
+# writer's concession ("..., although he refused B")
 _CONTRAST_MARKS = frozenset({"though", "although", "while", "whereas"})
 _CONCESSIVE_MARKS = frozenset({"although"})
+# prepositions of a reporting event's time and place ("during the debate", "in a tweet", "at a rally")
 _SETTING_PREPS = frozenset({"during", "in", "at", "after", "before", "since", "until", "amid", "on"})
 
 
@@ -743,10 +746,21 @@ def _before_aside(noun: Token, b: int) -> int:
     return b
 
 
-def doc_text(t: Token, offset: int) -> str:
-    """The text of the token ``offset`` places from ``t`` ("" off the doc)."""
-    k = t.i + offset
-    return t.doc[k].text if 0 <= k < len(t.doc) else ""
+def _breaks_sentence(text: str) -> bool:
+    """``text`` holds a sentence break before its end (abbreviations aside)."""
+    return any(m.end() < len(text) and not _abbreviation(text, m.start()) for m in _SENTENCE_BREAK.finditer(text))
+
+
+def _reporting_participle(t: Token) -> bool:
+    """", arguing that B": a participle after a comma with a reported clause of its own."""
+    return (t.tag_ == "VBG" and t.i > 0 and t.doc[t.i - 1].text == ","
+            and any(g.dep_ == "ccomp" and g.i > t.i for g in t.children))
+
+
+def _to_infinitive(children: list[Token], after: int) -> Token | None:
+    """The first to-infinitive among ``children`` after token ``after``: "wants [to run]"."""
+    return next((c for c in children if c.dep_ == "xcomp" and c.i > after and any(
+        g.dep_ == "aux" and g.lower_ == "to" for g in c.children)), None)
 
 
 def _object(verb: Token) -> Token | None:
