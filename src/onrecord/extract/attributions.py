@@ -175,7 +175,7 @@ class _Finder:
 
     def verb_cue(self, view: _View, verb: Token, lemma: str) -> None:
         doc = view.doc
-        if _negated(verb):
+        if _negated(verb, self.lex.not_cues):
             return  # "did not say", "declined to say when ..."
         subj = self._speaker_subject(view, verb)
         if subj is None and any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
@@ -690,16 +690,13 @@ def _abbreviation(text: str, dot: int) -> bool:
     return word in _ABBREVIATIONS or (len(word) == 1 and word.isupper())
 
 
-def _negated(verb: Token) -> bool:
-    """A cue said not to have happened: "did not say", "declined to say when ..."."""
+def _negated(verb: Token, refusals: frozenset[str]) -> bool:
+    """A cue said not to have happened: "did not say", "declined to say when ..." (``refusals``: the
+    forms of ``cue_not.txt``)."""
     if any(c.dep_ == "neg" for c in verb.children):
         return True
     head = verb.head
-    return verb.dep_ == "xcomp" and head is not verb and head.lower_ in _DECLINE_WORDS
-
-
-_DECLINE_WORDS = frozenset({"declined", "declines", "decline", "declining", "refused", "refuses", "refuse",
-                            "refusing"})
+    return verb.dep_ == "xcomp" and head is not verb and head.lower_ in refusals
 
 
 # subordinators of a clause set against the reported one ("..., though she noted B"), and of the

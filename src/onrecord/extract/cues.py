@@ -99,7 +99,7 @@ class CueLexicon:
     infinitive_cues: frozenset[str] = frozenset()
     # lemmas whose direct object and to-infinitive together are the content ("warned X to Y")
     object_infinitive_cues: frozenset[str] = frozenset()
-    # forms of verbs that are never a statement's cue (cue_not.txt: "refused", "declined")
+    # forms of refusals (cue_not.txt: "refused", "declined"): never a cue, and a cue under one is negated
     not_cues: frozenset[str] = frozenset()
     # forms in cue_ambiguous.txt ("states", "reports"): they trigger a parse only in a clause shape
     ambiguous: frozenset[str] = frozenset()
