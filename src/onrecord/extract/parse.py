@@ -124,6 +124,11 @@ def _level(lexicon: CueLexicon, text: str, light: frozenset[str]) -> int:
     return NONE
 
 
+def parse_light(nlp: Language, texts: list[str]) -> list[Doc]:
+    """``texts`` tagged and parsed without the entity recognizer, as the LIGHT paragraphs are."""
+    return _run(nlp, texts, [LIGHT] * len(texts))
+
+
 def _run(nlp: Language, texts: list[str], levels: list[int]) -> list[Doc]:
     """Docs for ``texts`` in input order.
 

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy
 
 from ..model import Kind
+from .parse import parse_light
 from .types import Attribution, Paragraph, Parsed
 
 if TYPE_CHECKING:
@@ -43,8 +44,6 @@ OPEN_QUOTES = frozenset("“‘«„")
 CLOSE_QUOTES = frozenset("”’»")
 AMBIGUOUS_QUOTES = frozenset('"')
 QUOTE_CHARS = OPEN_QUOTES | CLOSE_QUOTES | AMBIGUOUS_QUOTES | {"''", "``"}
-# components a re-parse skips, as the pipeline's own parse does (features use none of them)
-_SKIP = ("lemmatizer", "attribute_ruler", "senter", "ner")
 
 
 # ---------------------------------------------------------------- features
@@ -544,9 +543,8 @@ class Tagger:
             from .. import nlp as nlp_mod
 
             self._nlp = nlp_mod.load()
-        skip = [n for n in _SKIP if n in self._nlp.pipe_names]
         out: dict[int, Doc] = {}
-        for para, doc in zip(paragraphs, self._nlp.pipe((p.doc.text for p in paragraphs), disable=skip)):
+        for para, doc in zip(paragraphs, parse_light(self._nlp, [p.doc.text for p in paragraphs])):
             if len(doc) != len(para.doc):
                 log.warning("re-tokenised paragraph %d differs (%d vs %d tokens); not tagged",
                             para.index, len(doc), len(para.doc))
