@@ -327,10 +327,9 @@ def harness_figures(tagger, data: Path) -> dict[str, float]:
     return out
 
 
-def trigger_words(train_paras: list[list], labels: list[list[list[str]]], min_rate: float,
-                  min_count: int) -> list[str]:
-    """Word forms (lower case) that are part of a cue in at least ``min_rate`` of their training
-    occurrences, and in at least ``min_count`` of them."""
+def cue_rates(train_paras: list[list], labels: list[list[list[str]]], min_count: int) -> dict[str, float]:
+    """For each word form (lower case) part of a cue at least ``min_count`` times in training, the share
+    of its occurrences that are."""
     seen: Counter[str] = Counter()
     cue: Counter[str] = Counter()
     for ps, ls in zip(train_paras, labels):
@@ -340,7 +339,12 @@ def trigger_words(train_paras: list[list], labels: list[list[list[str]]], min_ra
                     seen[t.lower_] += 1
                     if lab.endswith("-C"):
                         cue[t.lower_] += 1
-    return sorted(w for w, c in cue.items() if c >= min_count and c / seen[w] >= min_rate)
+    return {w: c / seen[w] for w, c in cue.items() if c >= min_count}
+
+
+def trigger_words(rates: dict[str, float], min_rate: float) -> list[str]:
+    """The word forms of ``rates`` that are part of a cue in at least ``min_rate`` of their uses."""
+    return sorted(w for w, r in rates.items() if r >= min_rate)
 
 
 # ---------------------------------------------------------------- main
@@ -389,11 +393,12 @@ def main(argv: list[str] | None = None) -> int:
     cues_path = args.out.with_suffix(".cues.txt")
     if train:
         labels = [gold_labels(a, ps, args.scheme) for a, ps in zip(train, train_paras)]
-        triggers = trigger_words(train_paras, labels, args.min_trigger_rate, args.min_cue_count)
+        rates = cue_rates(train_paras, labels, args.min_cue_count)
+        triggers = trigger_words(rates, args.min_trigger_rate)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.with_suffix(".triggers.txt").write_text("\n".join(triggers) + "\n", encoding="utf-8")
         log.info("%d trigger words (cue rate >= %.2f)", len(triggers), args.min_trigger_rate)
-        strong = trigger_words(train_paras, labels, args.min_parse_rate, args.min_cue_count)
+        strong = trigger_words(rates, args.min_parse_rate)
         args.out.with_suffix(".parse_triggers.txt").write_text("\n".join(strong) + "\n", encoding="utf-8")
         log.info("%d parse trigger words (cue rate >= %.2f)", len(strong), args.min_parse_rate)
         if args.triggers_only:
