@@ -161,6 +161,15 @@ CASES = [
     ("Critics accused the council of hiding the costs.",
      [(I, "the council of hiding the costs", "accused", "Critics")]),
     ("The senator called for a ban on night flights.", [(I, "a ban on night flights", "called for", "The senator")]),
+    # stance verbs whose object is the content (learned from how often PolNeAR train marks them)
+    ("The bishop decried the closure of the shelter.", [(I, "the closure of the shelter", "decried", "The bishop")]),
+    ("Keller echoed the mayor's warning.", [(I, "the mayor's warning", "echoed", "Keller")]),
+    ("The union has voiced support for the strike.", [(I, "support for the strike", "has voiced", "The union")]),
+    # speech verbs with a reported clause
+    ("Ruiz wondered whether the bridge would ever reopen.",
+     [(I, "whether the bridge would ever reopen", "wondered", "Ruiz")]),
+    ("The coach reminded fans that the season was long.",
+     [(I, "the season was long", "reminded", "The coach")]),
     # a verb cue keeps its auxiliaries, adverbs and particle, as annotators mark it
     ("The mayor has also said that the pier will reopen.",
      [(I, "the pier will reopen", "has also said", "The mayor")]),
