@@ -179,6 +179,12 @@ CASES = [
     ("Ruiz responded on Monday by saying that the pier would reopen.",
      [(I, "the pier would reopen", "saying", "Ruiz")]),
     ("The minister began by saying the budget was sound.", [(I, "the budget was sound", "saying", "The minister")]),
+    # the subject is inherited through an adjective ("quick to", "unable to") and "aside from"
+    ("Keller was quick to deny the reports.", [(I, "the reports", "to deny", "Keller")]),
+    ("The council will be unable to cut fares and accuse the union of stalling.",
+     [(I, "the union of stalling", "accuse", "The council")]),
+    ("The mayor gave no date, aside from saying that the pier would reopen in spring.",
+     [(I, "the pier would reopen in spring", "saying", "The mayor")]),
     # a second reporting verb hung on the reported clause starts another statement
     ("Ruiz said the ferry would run again and warned against new fares.",
      [(I, "the ferry would run again", "said", "Ruiz")]),
@@ -446,13 +452,36 @@ def test_subject_parsed_inside_the_quotation_is_not_the_speaker() -> None:
     assert att.source is not None and att.source.text == "Tom Baker"
 
 
-def _doc(words: list[str], tags: list[str], heads: list[int], deps: list[str]):  # type: ignore[no-untyped-def]
+def test_participle_hung_inside_the_quotation_speaks_for_the_subject_before_it() -> None:
+    """'"...," Ruiz said, asking "Do you think ...?"' with "asking" parsed as a clause of "think" inside the
+    second quotation: the speaker used to be none ("you" is quoted); it is Ruiz, the subject of the
+    verb before the participle."""
+    from onrecord.extract.types import Paragraph, Parsed
+
+    words = ['"', "It", "is", "late", ",", '"', "Ruiz", "said", ",", "asking", ",", '"', "Do", "you", "think",
+             "it", "works", "?", '"']
+    tags = ["``", "PRP", "VBZ", "JJ", ",", "''", "NNP", "VBD", ",", "VBG", ",", "``", "VBP", "PRP", "VB",
+            "PRP", "VBZ", ".", "''"]
+    heads = [7, 2, 7, 2, 7, 7, 7, 7, 7, 14, 14, 14, 14, 14, 7, 16, 14, 7, 7]
+    deps = ["punct", "nsubj", "ccomp", "acomp", "punct", "punct", "nsubj", "ROOT", "punct", "advcl", "punct",
+            "punct", "aux", "nsubj", "ccomp", "nsubj", "ccomp", "punct", "punct"]
+    pos = ["PUNCT", "PRON", "AUX", "ADJ", "PUNCT", "PUNCT", "PROPN", "VERB", "PUNCT", "VERB", "PUNCT", "PUNCT",
+           "AUX", "PRON", "VERB", "PRON", "VERB", "PUNCT", "PUNCT"]
+    doc = _doc(words, tags, heads, deps, pos)
+    parsed = Parsed(Article(text=doc.text), [Paragraph(0, 0, len(doc.text), doc)])
+    found = {(a.cue.text if a.cue else None, a.source.text if a.source else None)
+             for a in find_attributions(parsed, SETTINGS)}
+    assert ("asking", "Ruiz") in found
+
+
+def _doc(words: list[str], tags: list[str], heads: list[int], deps: list[str],  # type: ignore[no-untyped-def]
+         pos: list[str] | None = None):
     from spacy.tokens import Doc
 
     from onrecord import nlp as nlp_mod
 
     spaces = [i + 1 < len(words) and words[i + 1] not in ".," for i in range(len(words))]
-    return Doc(nlp_mod.load().vocab, words=words, spaces=spaces, tags=tags, heads=heads, deps=deps)
+    return Doc(nlp_mod.load().vocab, words=words, spaces=spaces, tags=tags, heads=heads, deps=deps, pos=pos)
 
 
 def test_cue_verb_tagged_as_plural_noun_is_still_a_cue() -> None:

@@ -545,7 +545,20 @@ class _Finder:
         subj = subject_of(verb)
         if subj is not None and view.quoted(subj.i) and not view.quoted(verb.i):
             subj = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS and not view.quoted(c.i)), None)
+            if subj is None and verb.tag_ == "VBG":
+                subj = self._clause_subject_before(view, verb)
         return subj
+
+    def _clause_subject_before(self, view: _View, verb: Token) -> Token | None:
+        """The subject of the nearest verb before a subjectless participle, in its sentence and outside
+        quotations: '"...," X said, suggesting "..."', where the parser hung the participle on a verb
+        inside the quotation."""
+        for t in reversed(verb.doc[verb.sent.start: verb.i]):
+            if t.tag_.startswith("VB") and not view.quoted(t.i):
+                subj = next((c for c in t.children if c.dep_ in SUBJECT_DEPS), None)
+                if subj is not None and not view.quoted(subj.i):
+                    return subj
+        return None
 
     def _attach(self, view: _View, qi: int, verb: Token, lemma: str, rule: str) -> bool:
         subj = self._speaker_subject(view, verb)

@@ -71,10 +71,16 @@ def subject_of(verb: Token) -> Token | None:
         if v.dep_ in _INHERIT_DEPS and v.head is not v and v.head.pos_ in ("VERB", "AUX"):
             v = v.head
             continue
-        if (v.dep_ == "pcomp" and v.tag_ == "VBG" and v.head.dep_ == "prep"
-                and v.head.head is not v.head and v.head.head.pos_ in ("VERB", "AUX")):
-            v, through_gerund = v.head.head, True
+        if v.dep_ == "xcomp" and v.head.pos_ == "ADJ" and v.head.dep_ == "acomp" and v.head.head.pos_ in ("VERB", "AUX"):
+            v = v.head.head  # "X was quick to say", "X will be unable to ... and accuse Y"
             continue
+        if v.dep_ == "pcomp" and v.tag_ == "VBG" and v.head.dep_ == "prep" and v.head.head is not v.head:
+            governor = v.head.head
+            if governor.dep_ == "advmod" and governor.pos_ == "ADV":  # "aside from saying", "apart from noting"
+                governor = governor.head
+            if governor.pos_ in ("VERB", "AUX"):
+                v, through_gerund = governor, True
+                continue
         if v.dep_ == "acl" and v.head.pos_ in ("NOUN", "PROPN", "PRON"):
             return v.head  # "a statement saying that ..."
         return None
