@@ -179,6 +179,10 @@ CASES = [
     ("Ruiz responded on Monday by saying that the pier would reopen.",
      [(I, "the pier would reopen", "saying", "Ruiz")]),
     ("The minister began by saying the budget was sound.", [(I, "the budget was sound", "saying", "The minister")]),
+    # a comma-led apposition that ends the reported clause is the writer's gloss; one inside it stays
+    ("Ruiz said she had met Tom Baker, the new harbour master.", [(I, "she had met Tom Baker", "said", "Ruiz")]),
+    ("Ruiz said Tom Baker, the harbour master, would resign.",
+     [(I, "Tom Baker, the harbour master, would resign", "said", "Ruiz")]),
     # the subject is inherited through an adjective ("quick to", "unable to") and "aside from"
     ("Keller was quick to deny the reports.", [(I, "the reports", "to deny", "Keller")]),
     ("The council will be unable to cut fares and accuse the union of stalling.",

@@ -132,14 +132,14 @@ def test_parse_many_matches_parse() -> None:
 
 def test_light_words_get_a_skipped_paragraph_parsed_without_the_recognizer() -> None:
     text = ("Mayor Ana Ruiz met the council.\n\nRuiz said the bridge would reopen.\n\n"
-            "Ruiz lambasted the harbour scheme in a speech.\n\nThe weather was cold.")
-    light = frozenset({"lambasted"})
+            "Ruiz scolded the harbour scheme in a speech.\n\nThe weather was cold.")
+    light = frozenset({"scolded"})
     plain = parse(Article(text=text))
     got = parse(Article(text=text), light=light)
     assert [p.parsed for p in plain.paragraphs] == [False, True, False, False]
     assert [p.parsed for p in got.paragraphs] == [False, True, True, False]
     doc = got.paragraphs[2].doc
-    assert [t.dep_ for t in doc if t.text == "lambasted"] == ["ROOT"]
+    assert [t.dep_ for t in doc if t.text == "scolded"] == ["ROOT"]
     # its names come the way an unparsed paragraph's do (names.label_names), not from the recognizer
     assert [(e.text, e.label_) for e in doc.ents] == [(e.text, e.label_) for e in plain.paragraphs[2].doc.ents]
     for a, b in zip(plain.paragraphs[:2], got.paragraphs[:2]):  # the others as before

@@ -39,7 +39,7 @@ from .sources import NO_SPEAKER, SUBJECT_DEPS, mention_range, relays_of, subject
 from .types import Attribution, Paragraph, Parsed
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
 CONFIDENCE = {"direct": 0.95, "indirect": 0.85, "mixed": 0.85}
 FLOATING_CONFIDENCE = 0.6
@@ -195,6 +195,7 @@ class _Finder:
                 if c.dep_ == "advcl" and c.i < comp.i and c.lower_ in RELAY_WORDS:
                     a = max(a, c.right_edge.i + 1)
             b = self._before_second_cue(comp, b)
+            b = _before_trailing_aside(doc, comp.left_edge.i, b)
             if b == comp.right_edge.i:
                 # the parser's second clause of the cue, part of the first: "said A has X and B was Y"
                 # (B hung on A, "was" on "said"), "in case it were to Y": one right after it (not after
@@ -753,6 +754,20 @@ def _before_aside(noun: Token, b: int) -> int:
             first = c.left_edge.i
             if first > 0 and doc[first - 1].text == "," and doc[first].lower_ in ("which", "who", "whose"):
                 return min(b, first - 2)
+    return b
+
+
+def _before_trailing_aside(doc: Doc, a: int, b: int) -> int:
+    """A reported clause's last token before a comma-led apposition that ends it: the writer's gloss,
+    not the speaker's words ("... in partnership with NATO, the alliance that includes the US")."""
+    end = b
+    while end > a and doc[end].is_punct:
+        end -= 1
+    for t in doc[a: end + 1]:
+        first = t.left_edge.i
+        if (t.dep_ == "appos" and first > a + 1 and doc[first - 1].text == "," and t.right_edge.i >= end
+                and a <= t.head.i < first):
+            return first - 2
     return b
 
 
