@@ -103,9 +103,9 @@ def test_tagged_contents_without_cue_or_source_are_dropped(monkeypatch: pytest.M
 # recognizer) when the tagger is on; with a rarer trigger word, only the "all" scope reads them. The
 # content is the start of what the learned model marks: where it ends is the model's call.
 UNPARSED = [
-    ("The senator lambasted the harbour plan in a speech on Monday.", True, "lambasted", "the harbour plan"),
-    ("The union derided the offer as an insult to dock workers.", True, "derided", "the offer"),
-    ("Several residents likened the new tower to a prison.", True, "likened", "the new tower"),
+    ("The senator chided the harbour plan in a speech on Monday.", True, "chided", "the harbour plan"),
+    ("The union hailed the offer as a win for dock workers.", True, "hailed", "the offer"),
+    ("Several residents downplayed the new tower's height.", True, "downplayed", "the new tower"),
     ("The senator knocked the harbour plan in a speech on Monday.", False, "knocked", "the harbour plan"),
     ("The council voted to close the old pier.", False, "voted", "to close the old pier"),
 ]
