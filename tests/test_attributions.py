@@ -183,6 +183,9 @@ CASES = [
     ("Ruiz said she had met Tom Baker, the new harbour master.", [(I, "she had met Tom Baker", "said", "Ruiz")]),
     ("Ruiz said Tom Baker, the harbour master, would resign.",
      [(I, "Tom Baker, the harbour master, would resign", "said", "Ruiz")]),
+    # dotted initials do not end a sentence: the next quotation goes on with the statement
+    ('"The day is sad," said Rep. A.J. Morrow of Kell. "The pier is lost."',
+     [(D, "The day is sad", "said", "Rep. A.J. Morrow of Kell"), (D, "The pier is lost.", "said", "Rep. A.J. Morrow of Kell")]),
     # the subject is inherited through an adjective ("quick to", "unable to") and "aside from"
     ("Keller was quick to deny the reports.", [(I, "the reports", "to deny", "Keller")]),
     ("The council will be unable to cut fares and accuse the union of stalling.",

@@ -177,6 +177,10 @@ CASES = [
     ("The research paper said the ice had melted.", "The research paper", ("paper", "document", None, None)),
     # a document without an issuer in the mention
     ("The report said the harbor would reopen.", "The report", ("report", "document", None, None)),
+    # initials keep their full stops in the name
+    ("Tom W. Keel said the pier was safe.", "Tom W. Keel", ("Tom W. Keel", "person", None, None)),
+    ("Rep. A.J. Morrow said the pier was safe.\n\nMorrow added that it was old.", "Morrow",
+     ("A.J. Morrow", "person", None, None)),
 ]
 
 

@@ -54,6 +54,7 @@ _PARTICLE_CUES = {"call": ("for", "on"), "point": ("to",), "rule": ("out",)}
 LABEL_CONFIDENCE = 0.7
 MAX_CLAUSE_WORDS = 40  # words between a quotation and the next one it goes on with, at most
 _SENTENCE_BREAK = re.compile(r"[.!?][\"”’']?\s+(?=[A-Z\"“'])")
+_INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")  # "J", "G.K", "U.S" before the full stop
 _ABBREVIATIONS = frozenset("Mr Mrs Ms Dr St Jr Sr Gov Sen Rep Gen Lt Col Sgt Prof Rev Capt Adm Maj No Inc Co Corp".split())
 # dependents of a cue that are not part of its object content
 _NOT_CONTENT = frozenset({"cc", "conj", "punct", "parataxis", "advcl", "npadvmod"})
@@ -699,9 +700,9 @@ def _depth(t: Token) -> int:
 
 
 def _abbreviation(text: str, dot: int) -> bool:
-    """Whether the full stop at ``text[dot]`` ends an abbreviation or an initial ("Mr.", "J.")."""
+    """Whether the full stop at ``text[dot]`` ends an abbreviation or an initial ("Mr.", "J.", "G.K.")."""
     word = text[:dot].rsplit(None, 1)[-1] if text[:dot].split() else ""
-    return word in _ABBREVIATIONS or (len(word) == 1 and word.isupper())
+    return word in _ABBREVIATIONS or _INITIALS.fullmatch(word) is not None
 
 
 def _negated(verb: Token, refusals: frozenset[str]) -> bool:

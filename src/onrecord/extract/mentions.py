@@ -348,5 +348,13 @@ def name_key(tokens: Iterable[Token]) -> tuple[tuple[str, ...], str | None, list
         gender = gender or GENDERED_HONORIFICS.get(toks[0].text.lower())
         titles.append(toks[0])
         toks = toks[1:]
-    words = tuple(re.sub(r"(?:'s|’s)$", "", t.text).strip(".,") for t in toks)
+    words = tuple(_name_word(t.text) for t in toks)
     return tuple(w for w in words if w), gender, titles
+
+
+_INITIALS = re.compile(r"(?:[A-Z]\.)+")  # "W.", "G.K.": an initial keeps its full stop
+
+
+def _name_word(text: str) -> str:
+    word = re.sub(r"(?:'s|’s)$", "", text).strip(",")
+    return word if _INITIALS.fullmatch(word) else word.strip(".")
