@@ -183,6 +183,10 @@ CASES = [
     ("Ruiz said she had met Tom Baker, the new harbour master.", [(I, "she had met Tom Baker", "said", "Ruiz")]),
     ("Ruiz said Tom Baker, the harbour master, would resign.",
      [(I, "Tom Baker, the harbour master, would resign", "said", "Ruiz")]),
+    # ', adding, "..."' after a mixed statement's closing quote mark starts the next statement
+    ('Ruiz said the council "had a crazy policy on fares," adding, "They lost every vote in the harbour district."',
+     [(M, 'the council "had a crazy policy on fares,"', "said", "Ruiz"),
+      (D, "They lost every vote in the harbour district.", "adding", "Ruiz")]),
     # dotted initials do not end a sentence: the next quotation goes on with the statement
     ('"The day is sad," said Rep. A.J. Morrow of Kell. "The pier is lost."',
      [(D, "The day is sad", "said", "Rep. A.J. Morrow of Kell"), (D, "The pier is lost.", "said", "Rep. A.J. Morrow of Kell")]),

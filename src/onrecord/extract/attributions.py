@@ -778,8 +778,14 @@ def _breaks_sentence(text: str) -> bool:
 
 
 def _reporting_participle(t: Token) -> bool:
-    """", arguing that B": a participle after a comma with a reported clause of its own."""
-    return (t.tag_ == "VBG" and t.i > 0 and t.doc[t.i - 1].text == ","
+    """", arguing that B", ',"' adding, "B"': a participle after a comma (and a closing quote mark) with a
+    reported clause of its own."""
+    if t.tag_ != "VBG" or t.i == 0:
+        return False
+    before = t.i - 1
+    if t.doc[before].text in _QUOTE_TEXTS or t.doc[before].text in ("’", "'"):
+        before -= 1
+    return (before >= 0 and t.doc[before].text == ","
             and any(g.dep_ == "ccomp" and g.i > t.i for g in t.children))
 
 
