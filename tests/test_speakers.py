@@ -177,6 +177,9 @@ CASES = [
     ("The research paper said the ice had melted.", "The research paper", ("paper", "document", None, None)),
     # a document without an issuer in the mention
     ("The report said the harbor would reopen.", "The report", ("report", "document", None, None)),
+    ("The advisory said the harbor would close.", "The advisory", ("advisory", "document", None, None)),
+    ("The affidavit said the agents had searched the house.", "The affidavit",
+     ("affidavit", "document", None, None)),
     # initials keep their full stops in the name
     ("Tom W. Keel said the pier was safe.", "Tom W. Keel", ("Tom W. Keel", "person", None, None)),
     ("Rep. A.J. Morrow said the pier was safe.\n\nMorrow added that it was old.", "Morrow",
