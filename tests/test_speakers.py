@@ -194,6 +194,19 @@ def test_speaker(text: str, mention: str, expected: tuple) -> None:
     assert sp.mention is not None and sp.mention.text == mention
 
 
+def test_he_continued_goes_on_for_the_last_speaker_not_the_known_male_name() -> None:
+    """"He continued" after Kwame Asante's quotation used to be Tom Keller's, a source one sentence further
+    back whose first name the name list knows to be a man's; names it does not know lost to it."""
+    from onrecord.api import extract_text
+
+    text = ('According to Dr. Tom Keller, a former harbour official, the storm is "unprecedented." He said, in '
+            'remarks published in May, "No storm has moved this fast."\n\nKwame Asante expressed a similar view, '
+            'saying "we have never seen a storm like this." He continued, "And we have never been so ready."')
+    by_cue = {s.cue.text: s.speaker.name for s in extract_text(text).statements if s.cue is not None}
+    assert by_cue["said"] == "Tom Keller"
+    assert by_cue["continued"] == "Kwame Asante"
+
+
 def test_cataphora_through_caption() -> None:
     text = ("The United Nations envoy for Valdoria says the talks made progress.\n\n"
             "Marta Keel said on Monday that no deal had been reached.")

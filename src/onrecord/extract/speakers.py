@@ -545,13 +545,16 @@ class Discourse(Titles):
                                                  else name, plural=True)
         return e
 
+    LAST_SOURCE_BONUS = 3.5
+
     def _antecedent(self, t: Token, pi: int, g: int) -> Entity | None:
         """The entity a pronoun stands for.
 
         Candidates are mentions outside quotes in the same sentence (before the pronoun) and the
         previous ``WINDOW`` sentences. Score: recency (-2 per sentence); subject of the main clause
         (+4), of any clause (+2), or object of a verb or preposition (-1); source of a statement
-        (+1.5, or +6.5 when the pronoun's own verb goes on: "also said", "added"); gender known to
+        (+1.5, or +6.5 when the pronoun's own verb goes on: "also said", "added", and +3.5 more for the
+        last source before it); gender known to
         agree (+3 for "he", +6 for "she": a name of unknown gender is more often a man's in news
         text, so a known woman's name outweighs grammatical role for "she").
         Gender known to disagree, or the wrong kind (person for he/she, group for they/it) excludes.
@@ -563,6 +566,7 @@ class Discourse(Titles):
             or t.head.lower_ in ("added", "adds", "continued", "continues"))
         source_bonus = 6.5 if goes_on else 1.5
         best: tuple[float, int, Entity] | None = None
+        last_source = True  # the first source met going back is the last one before the pronoun
         for idx in range(len(self.stream) - 1, -1, -1):
             m = self.stream[idx]
             dist = g - m.sent
@@ -581,6 +585,10 @@ class Discourse(Titles):
                 continue
             score = -2.0 * dist + (4 if m.main else 2 if m.subject else -1 if m.obj else 0) + (
                 source_bonus if m.speaker else 0)
+            if m.speaker and last_source:
+                last_source = False
+                if goes_on:  # "He continued": whoever spoke last, whatever their name says of gender
+                    score += self.LAST_SOURCE_BONUS
             if want in ("m", "f") and e.gender == want:
                 score += 6 if want == "f" else 3
             score -= 0.001 * idx if dist else -0.001 * idx  # earlier in an old sentence, later in this one
