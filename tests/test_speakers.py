@@ -180,6 +180,12 @@ CASES = [
     ("The advisory said the harbor would close.", "The advisory", ("advisory", "document", None, None)),
     ("The affidavit said the agents had searched the house.", "The affidavit",
      ("affidavit", "document", None, None)),
+    # people known for their work hold a role too
+    ("Singer Ana Ruiz arrived in Kell on Monday.\n\nThe singer said the tour would go on.", "The singer",
+     ("Ana Ruiz", "person", "Singer", None)),
+    # a platform the recognizer glued onto a name ("on Twitter Okoro accused ...") is not part of it
+    ("The rapper Tom Okoro spoke on Monday.\n\nThe next day on Twitter Okoro accused the label of lying.",
+     "Twitter Okoro", ("Tom Okoro", "person", "rapper", None)),
     # initials keep their full stops in the name
     ("Tom W. Keel said the pier was safe.", "Tom W. Keel", ("Tom W. Keel", "person", None, None)),
     ("Rep. A.J. Morrow said the pier was safe.\n\nMorrow added that it was old.", "Morrow",

@@ -103,6 +103,9 @@ def first_name_gender(language: str = "en") -> dict[str, str]:
 PRONOUNS = {"he": "m", "she": "f", "they": "pl", "it": "n", "him": "m", "her": "f", "them": "pl"}
 HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "sir", "dame", "prof", "prof.",
               "gen.", "lt.", "col.", "capt.", "sgt.", "adm.", "maj.", "sen.", "rep.", "gov.", "pres.", "gen", "st."}
+# platforms the recognizer glues onto a name after "on" ("on Twitter West accused ..."): never a first name
+PLATFORMS = frozenset({"twitter", "facebook", "instagram", "telegram", "youtube", "tiktok", "linkedin", "weibo",
+                       "wechat", "whatsapp", "snapchat", "reddit", "threads"})
 GENDERED_HONORIFICS = {"mr": "m", "mr.": "m", "sir": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f",
                        "miss": "f", "dame": "f"}
 GENDERED_ROLES = {"spokesman": "m", "spokeswoman": "f", "chairman": "m", "chairwoman": "f", "king": "m",
@@ -344,6 +347,8 @@ def name_key(tokens: Iterable[Token]) -> tuple[tuple[str, ...], str | None, list
     toks = [t for t in tokens if tag(t) != "POS" and t.text not in ("'s", "’s", "'", "’")]
     gender = None
     titles: list[Token] = []
+    while len(toks) > 1 and toks[0].text.lower() in PLATFORMS:
+        toks = toks[1:]
     while toks and (toks[0].text.lower() in HONORIFICS):
         gender = gender or GENDERED_HONORIFICS.get(toks[0].text.lower())
         titles.append(toks[0])
