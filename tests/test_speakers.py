@@ -186,6 +186,9 @@ CASES = [
     # a platform the recognizer glued onto a name ("on Twitter Okoro accused ...") is not part of it
     ("The rapper Tom Okoro spoke on Monday.\n\nThe next day on Twitter Okoro accused the label of lying.",
      "Twitter Okoro", ("Tom Okoro", "person", "rapper", None)),
+    # a hyphenated name is written as it is in the text
+    ("Co-author Mei-Ling Tan said the results were clear.", "Co-author Mei-Ling Tan",
+     ("Mei-Ling Tan", "person", "Co-author", None)),
     # initials keep their full stops in the name
     ("Tom W. Keel said the pier was safe.", "Tom W. Keel", ("Tom W. Keel", "person", None, None)),
     ("Rep. A.J. Morrow said the pier was safe.\n\nMorrow added that it was old.", "Morrow",

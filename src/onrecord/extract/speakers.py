@@ -257,7 +257,7 @@ class Discourse(Titles):
                     continue
                 e = self.persons.get(key)
                 if e is None:
-                    e = self.persons[key] = Entity("person", " ".join(key))
+                    e = self.persons[key] = Entity("person", _display_name(key))
                     e.gender = self.genders.get(key[0])
                 e.gender = e.gender or gender
         for key, gender in singles:
@@ -826,3 +826,8 @@ def _one_edit(a: str, b: str) -> bool:
     if len(a) > len(b):
         a, b = b, a
     return any(a == b[:i] + b[i + 1:] for i in range(len(b)))
+
+
+def _display_name(words: tuple[str, ...]) -> str:
+    """A name's words as written: "Jing-Shan Zhao", not "Jing - Shan Zhao" (the tokenizer splits hyphens)."""
+    return re.sub(r" ?([-‐]) ?", r"\1", " ".join(words))
