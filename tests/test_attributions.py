@@ -190,6 +190,10 @@ CASES = [
     # dotted initials do not end a sentence: the next quotation goes on with the statement
     ('"The day is sad," said Rep. A.J. Morrow of Kell. "The pier is lost."',
      [(D, "The day is sad", "said", "Rep. A.J. Morrow of Kell"), (D, "The pier is lost.", "said", "Rep. A.J. Morrow of Kell")]),
+    # a clause the parser hung on the speaker as relative, opening with "when", is no part of the mention
+    ("Council spokesperson Ana Ruiz, when asked whether an investigation was conducted to see who else at the "
+     "summit may have caught the flu, said that no such investigation was planned.",
+     [(I, "no such investigation was planned", "said", "Council spokesperson Ana Ruiz")]),
     # the subject is inherited through an adjective ("quick to", "unable to") and "aside from"
     ("Keller was quick to deny the reports.", [(I, "the reports", "to deny", "Keller")]),
     ("The council will be unable to cut fares and accuse the union of stalling.",

@@ -216,6 +216,26 @@ def test_he_continued_goes_on_for_the_last_speaker_not_the_known_male_name() -> 
     assert by_cue["continued"] == "Kwame Asante"
 
 
+def test_first_name_the_recognizer_left_out_joins_the_name() -> None:
+    """The recognizer found only the surname in "Council spokesperson Jorik Vanneste" (as it did on news
+    text): the speaker used to be "Vanneste" with the role "Council spokesperson Jorik"."""
+    from spacy.tokens import Doc
+
+    from onrecord.extract.types import Paragraph, Parsed
+    from onrecord.model import Span
+
+    text = "Council spokesperson Jorik Vanneste said the plan was safe."
+    real = nlp_mod.load()(text)
+    words = [t.text for t in real]
+    ents = ["B-PERSON" if w == "Vanneste" else "O" for w in words]
+    doc = Doc(real.vocab, words=words, spaces=[bool(t.whitespace_) for t in real], tags=[t.tag_ for t in real],
+              pos=[t.pos_ for t in real], heads=[t.head.i for t in real], deps=[t.dep_ for t in real], ents=ents)
+    parsed = Parsed(Article(text=text), [Paragraph(0, 0, len(text), doc)])
+    mention = "Council spokesperson Jorik Vanneste"
+    sp = Discourse(parsed, (), []).speaker(Span.of(text, 0, len(mention)))
+    assert (sp.name, sp.type, sp.role) == ("Jorik Vanneste", "person", "Council spokesperson")
+
+
 def test_cataphora_through_caption() -> None:
     text = ("The United Nations envoy for Valdoria says the talks made progress.\n\n"
             "Marta Keel said on Monday that no deal had been reached.")

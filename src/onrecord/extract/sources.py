@@ -36,7 +36,8 @@ def mention_range(head: Token) -> tuple[int, int]:
     """Inclusive token range of the phrase headed by ``head``, cut before participle modifiers."""
     a, b = head.left_edge.i, head.right_edge.i
     for child in head.children:
-        if child.i > head.i and (child.dep_ in _CUT_DEPS or (child.dep_ in _TIME_DEPS and _is_time(child))):
+        if child.i > head.i and (child.dep_ in _CUT_DEPS or (child.dep_ in _TIME_DEPS and _is_time(child))
+                                 or (child.dep_ == "relcl" and _not_relative(child))):
             b = min(b, child.left_edge.i - 1)
     doc = head.doc
     opened = sum(1 for t in doc[a: b + 1] if t.text == "(") - sum(1 for t in doc[a: b + 1] if t.text == ")")
@@ -48,6 +49,14 @@ def mention_range(head: Token) -> tuple[int, int]:
                      or (doc[a].dep_ in ("advmod", "cc") and doc[a].head.i == head.i)):
         a += 1  # "Even China", "But officials": a focusing adverb or conjunction is not the source
     return a, b
+
+
+def _not_relative(clause: Token) -> bool:
+    """A clause parsed as relative that opens with a subordinator or a participle: "X, when asked whether
+    ..., said" (an aside of the reporting clause, not part of who X is; "the report the panel released"
+    and "X, who heads Y" stay)."""
+    first = clause.doc[clause.left_edge.i]
+    return first.lower_ in ("when", "while", "after", "before", "if", "as") or first.tag_ in ("VBN", "VBG")
 
 
 def _is_time(t: Token) -> bool:

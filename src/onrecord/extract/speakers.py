@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from ..model import Span, Speaker, SpeakerType
 from .mentions import (
-    BOUNDARY, DETERMINERS, ENTITY_AFFILIATION, GENDERED_HONORIFICS, GENDERED_ROLES, INDEFINITE,
+    BOUNDARY, DETERMINERS, ENTITY_AFFILIATION, GENDERED_HONORIFICS, GENDERED_ROLES, HONORIFICS, INDEFINITE,
     PREPOSITIONS, PRONOUNS, RoleNP, contiguous, document_nouns, first_name_gender, in_lexicon, is_plural, word_forms,
     lexicon_sections, name_key, noun_key, org_nouns, outlet_name, premodifier, quote_ranges, singulars,
     role_np, role_nouns, sentences, strip_the, tag, text_of,
@@ -366,8 +366,22 @@ class Discourse(Titles):
         """``doc.ents``, built once per doc (spaCy builds the tuple from the tokens on every access)."""
         found = self._ents.get(id(doc))
         if found is None:
-            found = self._ents[id(doc)] = tuple(doc.ents)
+            found = self._ents[id(doc)] = tuple(self._with_first_name(doc, e) for e in doc.ents)
         return found
+
+    def _with_first_name(self, doc: Doc, ent: TokSpan) -> TokSpan:
+        """A person's name with the first name the recognizer left out between a role noun and the
+        surname: "spokesperson [Barend] Leyts" (it found "Leyts" alone)."""
+        if ent.label_ != "PERSON" or ent.start < 2:
+            return ent
+        first, role = doc[ent.start - 1], doc[ent.start - 2]
+        if (first.tag_ == "NNP" and first.is_alpha and first.text[:1].isupper() and not first.text.isupper()
+                and not first.ent_type_ and first.lower_ not in self.roles and first.lower_ not in HONORIFICS
+                and role.lower_ in self.roles):
+            from spacy.tokens import Span
+
+            return Span(doc, ent.start - 1, ent.end, label=ent.label)
+        return ent
 
     def _stream_candidates(self, pi: int, doc: Doc) -> list[bool] | None:
         """For each token of paragraph ``pi``, whether it can enter the mention stream at all (a stream
