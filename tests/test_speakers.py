@@ -236,6 +236,17 @@ def test_first_name_the_recognizer_left_out_joins_the_name() -> None:
     assert (sp.name, sp.type, sp.role) == ("Jorik Vanneste", "person", "Council spokesperson")
 
 
+def test_description_cut_before_a_conjunct_leaves_no_conjunction_hanging() -> None:
+    """The parser cut "the former harbour master and current mayor" after "and": the speaker's name used to
+    be "the former harbour master and"."""
+    text = "On Tuesday the former harbour master and current mayor said the pier was safe."
+    parsed = parse(Article(text=text), nlp_mod.load())
+    doc = parsed.paragraphs[0].doc
+    words = [t.text for t in doc]
+    a, b = words.index("the"), words.index("and")
+    assert Discourse(parsed, (), []).describe(list(doc[a:b + 1])) == "the former harbour master"
+
+
 def test_cataphora_through_caption() -> None:
     text = ("The United Nations envoy for Valdoria says the talks made progress.\n\n"
             "Marta Keel said on Monday that no deal had been reached.")

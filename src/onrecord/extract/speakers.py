@@ -694,7 +694,11 @@ class Discourse(Titles):
         return None
 
     def describe(self, tokens: list[Token]) -> str:
-        """A description as a name: the noun phrase as written, a sentence-initial "The"/"A" lower-cased."""
+        """A description as a name: the noun phrase as written, a sentence-initial "The"/"A" lower-cased,
+        no conjunction left hanging at its end ("the former secretary of state and" where the parser
+        cut a coordinated title)."""
+        while len(tokens) > 1 and (tag(tokens[-1]) == "CC" or tokens[-1].text in BOUNDARY):
+            tokens = tokens[:-1]
         text = text_of(tokens)
         first = text.split(" ", 1)[0].lower()
         if first in DETERMINERS | INDEFINITE | self.anon_modifiers:
