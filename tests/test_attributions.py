@@ -190,6 +190,13 @@ CASES = [
     # dotted initials do not end a sentence: the next quotation goes on with the statement
     ('"The day is sad," said Rep. A.J. Morrow of Kell. "The pier is lost."',
      [(D, "The day is sad", "said", "Rep. A.J. Morrow of Kell"), (D, "The pier is lost.", "said", "Rep. A.J. Morrow of Kell")]),
+    # "according to X who reported that ...": the rest of the sentence is X's own statement, not the content
+    ("The harbour was rarely flooded according to the Kell Times who reported that only two storms reached the town.",
+     [(I, "The harbour was rarely flooded", "according to", "the Kell Times"),
+      (I, "only two storms reached the town", "reported", "who")]),
+    ("The harbour was rarely flooded, according to the Kell Times, which reported that only two storms reached the town.",
+     [(I, "The harbour was rarely flooded", "according to", "the Kell Times"),
+      (I, "only two storms reached the town", "reported", "which")]),
     # a clause the parser hung on the speaker as relative, opening with "when", is no part of the mention
     ("Council spokesperson Ana Ruiz, when asked whether an investigation was conducted to see who else at the "
      "summit may have caught the flu, said that no such investigation was planned.",

@@ -186,6 +186,9 @@ CASES = [
     # a platform the recognizer glued onto a name ("on Twitter Okoro accused ...") is not part of it
     ("The rapper Tom Okoro spoke on Monday.\n\nThe next day on Twitter Okoro accused the label of lying.",
      "Twitter Okoro", ("Tom Okoro", "person", "rapper", None)),
+    # "who" with no comma before it, parsed as a clause of its own: the noun right before it
+    ("Few storms hit the town according to the Kell Times who reported that only two came close.", "who",
+     ("Kell Times", "outlet", None, None)),
     # a hyphenated name is written as it is in the text
     ("Co-author Mei-Ling Tan said the results were clear.", "Co-author Mei-Ling Tan",
      ("Mei-Ling Tan", "person", "Co-author", None)),

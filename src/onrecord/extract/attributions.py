@@ -348,14 +348,18 @@ class _Finder:
         before = [t for t in doc[s_a: tok.i] if not t.is_punct]
         after = [t for t in doc[phrase_end + 1: s_b + 1] if not t.is_punct]
         flags: tuple[str, ...] = ()
+        pieces = None
         if not before:
             a, b = phrase_end + 1, s_b
-        elif not after:
-            a, b = s_a, tok.i - 1
+        elif not after or after[0].tag_ in ("WP", "WDT"):
+            a, b = s_a, tok.i - 1  # "... according to CNN who reported that ...": the rest is CNN's own clause
         else:
             a, b, flags = s_a, s_b, ("interrupted",)
+            pieces = [_trim(doc, s_a, tok.i - 1), _trim(doc, phrase_end + 1, s_b)]
+            if any(x > y for x, y in pieces):
+                pieces = None
         self.emit(view, a, b, (tok.i, tok.i + 1), pobj, None, "according to", "according_to", flags,
-                  source_range=(sa, sb))
+                  source_range=(sa, sb), pieces=pieces)
 
     def noun_cue(self, view: _View, noun: Token) -> None:
         poss = next((c for c in noun.children if c.dep_ == "poss"), None)

@@ -52,11 +52,15 @@ def mention_range(head: Token) -> tuple[int, int]:
 
 
 def _not_relative(clause: Token) -> bool:
-    """A clause parsed as relative that opens with a subordinator or a participle: "X, when asked whether
-    ..., said" (an aside of the reporting clause, not part of who X is; "the report the panel released"
-    and "X, who heads Y" stay)."""
+    """A clause parsed as relative that opens with a subordinator or a participle ("X, when asked whether
+    ..., said": an aside of the reporting clause, not part of who X is), or that reports something itself
+    ("according to the Kell Times, who reported that ..."); "the report the panel released" and "X, who
+    heads Y" stay."""
     first = clause.doc[clause.left_edge.i]
-    return first.lower_ in ("when", "while", "after", "before", "if", "as") or first.tag_ in ("VBN", "VBG")
+    if first.lower_ in ("when", "while", "after", "before", "if", "as") or first.tag_ in ("VBN", "VBG"):
+        return True
+    # "the Kell Times, who reported that ...": a clause with a reported clause of its own is a statement
+    return any(c.dep_ == "ccomp" for c in clause.children)
 
 
 def _is_time(t: Token) -> bool:

@@ -626,12 +626,17 @@ class Discourse(Titles):
         named = self._named_in(p.index, tokens, head)
         if named is not None:
             return named.speaker(span)
-        if head.text.lower() in ("who", "which", "that") and head.doc.has_annotation("DEP") \
-                and head.head.dep_ == "relcl" and head.head.head.i != head.i:
-            noun = head.head.head  # "X, who said ...": the noun the clause hangs on
-            toks = self._np_tokens(noun)
-            return dataclasses.replace(self.speaker(p.span(self.parsed.text, toks[0].i, toks[-1].i + 1), noun.i)
-                                       or Speaker(None, "unknown"), mention=span)
+        if head.text.lower() in ("who", "which", "that") and head.doc.has_annotation("DEP"):
+            noun = None
+            if head.head.dep_ == "relcl" and head.head.head.i != head.i:
+                noun = head.head.head  # "X, who said ...": the noun the clause hangs on
+            elif head.text.lower() == "who" and head.i > 0 and tag(head.doc[head.i - 1]) in ("NNP", "NNPS", "NN", "NNS"):
+                noun = head.doc[head.i - 1]  # "according to CNN who reported ...", parsed as a clause of its own
+            if noun is not None:
+                toks = self._np_tokens(noun)
+                return dataclasses.replace(
+                    self.speaker(p.span(self.parsed.text, toks[0].i, toks[-1].i + 1), noun.i)
+                    or Speaker(None, "unknown"), mention=span)
         low = head.text.lower()
         if tag(head) in ("PRP", "PRP$") or low in PRONOUNS:
             m = self.at.get((p.index, head.i))
