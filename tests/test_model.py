@@ -47,3 +47,10 @@ def test_content_hash_ignores_whitespace_and_unicode_form(a, b, same):
 def test_article_id_defaults_to_content_hash():
     assert Article(text="Hello.").id == content_hash("Hello.")
     assert Article(text="Hello.", id="given").id == "given"
+
+
+def test_speaker_name_read_across_a_line_break_is_written_on_one_line() -> None:
+    """Hard-wrapped wire text gave names such as "David \\n Knox" and "BT Asia\\nLtd"."""
+    sp = Speaker("David \n Knox", "person", None, "World Bank\nVice-President", "BT Asia\xa0Ltd")
+    assert (sp.name, sp.role, sp.affiliation) == ("David Knox", "World Bank Vice-President", "BT Asia Ltd")
+    assert Speaker("Ana Ruiz").name == "Ana Ruiz"

@@ -66,6 +66,13 @@ class Speaker:
     # for a document speaker ("the statement added"): who issued it, when the article says so
     issued_by: str | None = None
 
+    def __post_init__(self) -> None:
+        # names read across a line break of hard-wrapped text ("David\nKnox") are written on one line
+        for name in ("name", "role", "affiliation", "issued_by"):
+            value = getattr(self, name)
+            if value is not None and not value.isprintable():
+                object.__setattr__(self, name, " ".join(value.split()))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
