@@ -73,7 +73,7 @@ def _att(text: str, content: str, cue: str | None, source: str | None) -> Attrib
     return Attribution("indirect", c, span(cue), span(source), 0, rule="tagger", flags=("learned",), confidence=0.9)
 
 
-def test_tagged_contents_without_cue_or_source_are_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_tagged_contents_without_cue_or_source_or_with_a_cue_that_is_no_cue_are_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
     text = "Kell will vote. Mara said the port will close. The plan was new."
     parsed = pipeline.parse(pipeline.Article(text=text), pipeline.nlp_mod.load())
     rule = _att(text, "the port will close", "said", "Mara")
@@ -81,7 +81,9 @@ def test_tagged_contents_without_cue_or_source_are_dropped(monkeypatch: pytest.M
         _att(text, "Kell will vote", "will", None),  # no source
         _att(text, "The plan was new", None, "The plan"),  # no cue
         _att(text, "the port", "said", "Mara"),  # overlaps the rule-found content
-        _att(text, "was new", "plan", "The"),  # kept
+        _att(text, "was new", "plan", "The"),  # a cue with no verb and no cue noun
+        _att(text, "will vote", "Kell", "Kell"),  # the same (a name as cue)
+        _att(text, "was new", "was", "The plan"),  # kept
     ]
 
     class Fake:
