@@ -250,6 +250,20 @@ def test_description_cut_before_a_conjunct_leaves_no_conjunction_hanging() -> No
     assert Discourse(parsed, (), []).describe(list(doc[a:b + 1])) == "the former harbour master"
 
 
+def test_he_after_an_unnamed_spokesman_is_that_spokesman() -> None:
+    """Wire copy names many speakers only by role: "a company spokesman said ... He said ..." used to leave
+    "He" unresolved (the unnamed role holder was no candidate for a pronoun)."""
+    from onrecord.api import extract_text
+
+    text = ("Talks between the union and the port will go on, a company spokesman said. He said some progress "
+            "had been made.\n\nA spokeswoman for the harbour board said the cranes were idle. She said they "
+            "would restart on Monday.")
+    got = [(s.speaker.mention.text if s.speaker.mention else None, s.speaker.name) for s in extract_text(text).statements]
+    assert got == [("a company spokesman", "a company spokesman"), ("He", "a company spokesman"),
+                   ("A spokeswoman for the harbour board", "a spokeswoman for the harbour board"),
+                   ("She", "a spokeswoman for the harbour board")]
+
+
 def test_cataphora_through_caption() -> None:
     text = ("The United Nations envoy for Valdoria says the talks made progress.\n\n"
             "Marta Keel said on Monday that no deal had been reached.")

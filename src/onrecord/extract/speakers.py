@@ -353,6 +353,10 @@ class Discourse(Titles):
                     if not plural and in_lexicon(t, self.roles) and self._definite(t) \
                             and not self._names_a_person(t):
                         items.append((t.i, "role", t))
+                    elif (not plural and t.dep_ == "nsubj" and (pi, t.i) in self.source_heads
+                          and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in t.children)
+                          and in_lexicon(t, self.roles) and not self._names_a_person(t)):
+                        items.append((t.i, "unnamed", t))  # "a company spokesman said ... He said"
                     elif (in_lexicon(t, self.orgnouns) or text.lower() in self.OUTLET_NOUNS) and self._definite(t):
                         items.append((t.i, "orgnoun", t))
                     elif plural and in_lexicon(t, self.anon_nouns):
@@ -460,6 +464,12 @@ class Discourse(Titles):
             t = payload
             e = self.org_for_noun(t, len(self.stream))
             self._push(e, pi, t, g)
+        elif kind == "unnamed":
+            # an unnamed role holder who speaks: what a later "he"/"she" may stand for, nothing more (the
+            # mention itself is still read by the role rules, so it is not registered at its tokens)
+            t = payload
+            e = Entity("person", self.describe(self._np_tokens(t)), gender=GENDERED_ROLES.get(t.lower_))
+            self._push(e, pi, t, g, register=False)
         elif kind == "group":
             t, kind_of = payload
             words = self._np_tokens(t)
@@ -476,12 +486,13 @@ class Discourse(Titles):
                     e.gender = gender
                 self._push(e, pi, t, g)
 
-    def _push(self, e: Entity, pi: int, head: Token, g: int, tokens: Iterable[int] = ()) -> None:
+    def _push(self, e: Entity, pi: int, head: Token, g: int, tokens: Iterable[int] = (), register: bool = True) -> None:
         subject, main, obj = self._subject(head)
         m = Mention(e, pi, head.i, g, subject, main, obj, self.in_quote(pi, head), (pi, head.i) in self.source_heads)
         self.stream.append(m)
-        for i in set(tokens) | {head.i}:
-            self.at[(pi, i)] = m
+        if register:
+            for i in set(tokens) | {head.i}:
+                self.at[(pi, i)] = m
 
     def _np_tokens(self, head: Token) -> list[Token]:
         """The noun phrase headed by ``head``: its left modifiers and prepositional complements, no clauses."""
