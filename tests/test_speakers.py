@@ -189,6 +189,13 @@ CASES = [
     # "who" with no comma before it, parsed as a clause of its own: the noun right before it
     ("Few storms hit the town according to the Kell Times who reported that only two came close.", "who",
      ("Kell Times", "outlet", None, None)),
+    # wire copy: company names by their suffix, business nouns, unnamed traders and dealers
+    ("Kellmar Packing Co said it would close the plant.", "Kellmar Packing Co",
+     ("Kellmar Packing Co", "organization", None, None)),
+    ("Norvik Air Corp flew 2 mln passengers last year.\n\nThe airline said fares would rise.", "The airline",
+     ("Norvik Air Corp", "organization", None, None)),
+    ("One currency dealer said the dollar would fall.", "One currency dealer",
+     ("one currency dealer", "anonymous", None, None)),
     # a hyphenated name is written as it is in the text
     ("Co-author Mei-Ling Tan said the results were clear.", "Co-author Mei-Ling Tan",
      ("Mei-Ling Tan", "person", "Co-author", None)),

@@ -103,6 +103,9 @@ def first_name_gender(language: str = "en") -> dict[str, str]:
 PRONOUNS = {"he": "m", "she": "f", "they": "pl", "it": "n", "him": "m", "her": "f", "them": "pl"}
 HONORIFICS = {"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "sir", "dame", "prof", "prof.",
               "gen.", "lt.", "col.", "capt.", "sgt.", "adm.", "maj.", "sen.", "rep.", "gov.", "pres.", "gen", "st."}
+# the last word of a company's name ("Swift Independent Packing Co", "Agip Petroli SpA")
+CORPORATE_SUFFIXES = frozenset({"Inc", "Corp", "Co", "Ltd", "Plc", "PLC", "LLC", "LP", "SpA", "Spa", "AG", "SA", "NV",
+                                "BV", "GmbH", "KG", "Oy", "AB", "ASA", "Pty", "Bhd", "KK"})
 # platforms the recognizer glues onto a name after "on" ("on Twitter West accused ..."): never a first name
 PLATFORMS = frozenset({"twitter", "facebook", "instagram", "telegram", "youtube", "tiktok", "linkedin", "weibo",
                        "wechat", "whatsapp", "snapchat", "reddit", "threads"})

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from ..model import Span, Speaker, SpeakerType
 from .mentions import (
-    BOUNDARY, DETERMINERS, ENTITY_AFFILIATION, GENDERED_HONORIFICS, GENDERED_ROLES, HONORIFICS, INDEFINITE,
+    BOUNDARY, DETERMINERS, ENTITY_AFFILIATION, CORPORATE_SUFFIXES, GENDERED_HONORIFICS, GENDERED_ROLES, HONORIFICS, INDEFINITE,
     PREPOSITIONS, PRONOUNS, RoleNP, contiguous, document_nouns, first_name_gender, in_lexicon, is_plural, word_forms,
     lexicon_sections, name_key, noun_key, org_nouns, outlet_name, premodifier, quote_ranges, singulars,
     role_np, role_nouns, sentences, strip_the, tag, text_of,
@@ -540,7 +540,9 @@ class Discourse(Titles):
         return recent[0] if recent else top[0]
 
     GENERIC_ORG = frozenset({"company", "firm", "group", "organization", "organisation", "movement", "party",
-                             "alliance", "coalition", "agency", "militants", "insurgents", "rebels", "bank"})
+                             "alliance", "coalition", "agency", "militants", "insurgents", "rebels", "bank",
+                             "airline", "carrier", "corporation", "cooperative", "insurer", "lender", "manufacturer",
+                             "retailer", "utility"})
     OUTLET_NOUNS = frozenset({"publication", "newspaper", "broadcaster", "network", "station", "outlet",
                               "magazine", "daily", "agency", "tabloid"})
 
@@ -681,6 +683,9 @@ class Discourse(Titles):
             key_words, _ = self._person_key(head.doc[head.i:head.i + 1])
             e = self.person(key_words)
             return e.speaker(span) if e else Speaker(head.text, "person", span)
+        if (len(tokens) > 1 and tokens[-1].text.rstrip(".") in CORPORATE_SUFFIXES and tokens[-2].text[:1].isupper()
+                and not any(x.text in (",", ";") for x in tokens)):
+            return Speaker(strip_the(text_of(tokens)), "organization", span)  # "Gulf and Western Inc"
         if head.ent_type_ in ("ORG", "GPE", "NORP") or in_lexicon(head, self.orgnouns):
             name = strip_the(ents[0].text) if ents else strip_the(text_of(self._np_tokens(head)))
             return Speaker(name, "organization", span)
