@@ -196,6 +196,10 @@ CASES = [
      ("Norvik Air Corp", "organization", None, None)),
     ("One currency dealer said the dollar would fall.", "One currency dealer",
      ("one currency dealer", "anonymous", None, None)),
+    # an unnamed person ("a worker at the plant") is an anonymous source; a video is a document
+    ("A worker at the plant said the line had stopped.", "A worker at the plant",
+     ("a worker at the plant", "anonymous", None, None)),
+    ("A video shows the mayor leaving the hall.", "A video", ("video", "document", None, None)),
     # a hyphenated name is written as it is in the text
     ("Co-author Mei-Ling Tan said the results were clear.", "Co-author Mei-Ling Tan",
      ("Mei-Ling Tan", "person", "Co-author", None)),
