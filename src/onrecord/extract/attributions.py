@@ -34,6 +34,7 @@ from ..model import Kind, Span
 from ..settings import Settings
 from .credits import dash_credit, speaker_labels
 from .cues import CueLexicon, cue_lexicon
+from .mentions import is_initials
 from .quotes import Quote, find_quotes
 from .sources import NO_SPEAKER, SUBJECT_DEPS, mention_range, relays_of, subject_of
 from .types import Attribution, Paragraph, Parsed
@@ -54,7 +55,6 @@ _PARTICLE_CUES = {"call": ("for", "on"), "point": ("to",), "rule": ("out",)}
 LABEL_CONFIDENCE = 0.7
 MAX_CLAUSE_WORDS = 40  # words between a quotation and the next one it goes on with, at most
 _SENTENCE_BREAK = re.compile(r"[.!?][\"”’']?\s+(?=[A-Z\"“'])")
-_INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")  # "J", "G.K", "U.S" before the full stop
 _ABBREVIATIONS = frozenset("Mr Mrs Ms Dr St Jr Sr Gov Sen Rep Gen Lt Col Sgt Prof Rev Capt Adm Maj No Inc Co Corp".split())
 # dependents of a cue that are not part of its object content
 _NOT_CONTENT = frozenset({"cc", "conj", "punct", "parataxis", "advcl", "npadvmod"})
@@ -212,8 +212,8 @@ class _Finder:
                 if verb.dep_ == "relcl" or doc[a].tag_ in ("WDT", "WP", "WRB") or a >= start:
                     a = verb.i + 1  # "which NASA said might take place": the content starts after the cue
                 else:  # "The landers, he said, could ...": the reporting clause interrupts the content
-                    pieces = [_trim(doc, a, start - 1), _trim(doc, verb.i + 1, b)]
-                    if any(x > y for x, y in pieces):
+                    pieces = _pieces(doc, (a, start - 1), (verb.i + 1, b))
+                    if pieces is None:
                         return
                     self.emit(view, a, b, cue, verb, subj, lemma, "syntactic", flags + ("interrupted",),
                               pieces=pieces)
@@ -222,12 +222,11 @@ class _Finder:
             # "The talks, he said, will resume": the content surrounds the reporting clause
             start = _reporting_start(verb, subj)
             a, b = min(verb.head.left_edge.i, start), verb.head.right_edge.i
-            pieces = [(a, start - 1), (verb.right_edge.i + 1, b)]
-            extra_pieces = [_trim(doc, x, y) for x, y in pieces]
-            if any(x > y for x, y in extra_pieces):
+            pieces = _pieces(doc, (a, start - 1), (verb.right_edge.i + 1, b))
+            if pieces is None:
                 return
             flags += ("interrupted",)
-            self.emit(view, a, b, cue, verb, subj, lemma, "syntactic", flags, pieces=extra_pieces)
+            self.emit(view, a, b, cue, verb, subj, lemma, "syntactic", flags, pieces=pieces)
             return
         elif comp is not None or (verb.dep_ == "parataxis" and verb.head.i < verb.i):
             head = comp if comp is not None else verb.head
@@ -355,9 +354,7 @@ class _Finder:
             a, b = s_a, tok.i - 1  # "... according to CNN who reported that ...": the rest is CNN's own clause
         else:
             a, b, flags = s_a, s_b, ("interrupted",)
-            pieces = [_trim(doc, s_a, tok.i - 1), _trim(doc, phrase_end + 1, s_b)]
-            if any(x > y for x, y in pieces):
-                pieces = None
+            pieces = _pieces(doc, (s_a, tok.i - 1), (phrase_end + 1, s_b))
         self.emit(view, a, b, (tok.i, tok.i + 1), pobj, None, "according to", "according_to", flags,
                   source_range=(sa, sb), pieces=pieces)
 
@@ -706,7 +703,7 @@ def _depth(t: Token) -> int:
 def _abbreviation(text: str, dot: int) -> bool:
     """Whether the full stop at ``text[dot]`` ends an abbreviation or an initial ("Mr.", "J.", "G.K.")."""
     word = text[:dot].rsplit(None, 1)[-1] if text[:dot].split() else ""
-    return word in _ABBREVIATIONS or _INITIALS.fullmatch(word) is not None
+    return word in _ABBREVIATIONS or is_initials(word + ".")
 
 
 def _negated(verb: Token, refusals: frozenset[str]) -> bool:
@@ -819,6 +816,13 @@ def _reporting_start(verb: Token, subj: Token | None) -> int:
     while j >= 0 and doc[j].head is verb and doc[j].dep_ in ("aux", "auxpass", "neg", "advmod"):
         j -= 1
     return j + 1
+
+
+def _pieces(doc, *ranges: tuple[int, int]) -> list[tuple[int, int]] | None:  # type: ignore[no-untyped-def]
+    """The trimmed token ranges of an interrupted content ("The talks, he said, will resume"), or None
+    when one of them is left empty."""
+    pieces = [_trim(doc, a, b) for a, b in ranges]
+    return None if any(a > b for a, b in pieces) else pieces
 
 
 def _trim(doc, a: int, b: int) -> tuple[int, int]:  # type: ignore[no-untyped-def]

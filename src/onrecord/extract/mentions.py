@@ -360,9 +360,14 @@ def name_key(tokens: Iterable[Token]) -> tuple[tuple[str, ...], str | None, list
     return tuple(w for w in words if w), gender, titles
 
 
-_INITIALS = re.compile(r"(?:[A-Z]\.)+")  # "W.", "G.K.": an initial keeps its full stop
+_INITIALS = re.compile(r"(?:[A-Z]\.)+")
+
+
+def is_initials(word: str) -> bool:
+    """"W.", "G.K.", "U.S.": initials, each with its full stop."""
+    return _INITIALS.fullmatch(word) is not None
 
 
 def _name_word(text: str) -> str:
     word = re.sub(r"(?:'s|’s)$", "", text).strip(",")
-    return word if _INITIALS.fullmatch(word) else word.strip(".")
+    return word if is_initials(word) else word.strip(".")  # an initial keeps its full stop
