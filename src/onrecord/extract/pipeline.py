@@ -75,9 +75,10 @@ def add_tagged(parsed: Parsed, attributions: list[Attribution], settings: Settin
     not_cues = lexicon.not_cues
 
     def new(t: Attribution) -> bool:
-        return (t.cue is not None and t.source is not None and _verbal_cue(parsed, t, lexicon.nouns)
+        return (t.cue is not None and t.source is not None
                 and not any(t.content.start < b and a < t.content.end for a, b in taken)
-                and not any(w in not_cues for w in t.cue.text.lower().split()))
+                and not any(w in not_cues for w in t.cue.text.lower().split())
+                and _verbal_cue(parsed, t, lexicon.nouns))
 
     only_parsed = settings.tagger_scope != "all"  # "all": the tagger parses the paragraphs it needs
     extra = [t for t in tagger.attributions(parsed, only_parsed=only_parsed, skip=covered, focus=focus, keep=new)
@@ -94,7 +95,7 @@ def _verbal_cue(parsed: Parsed, t: Attribution, nouns: Mapping[str, str]) -> boo
     para = parsed.paragraphs[t.paragraph]
     if not para.doc.has_annotation("TAG"):
         return True  # a paragraph the tagger parsed for itself ("all" scope): no tags here to judge by
-    toks = [x for x in para.doc if t.cue.start <= para.start + x.idx < t.cue.end]
+    toks = para.doc.char_span(t.cue.start - para.start, t.cue.end - para.start, alignment_mode="expand")
     if not toks:
         return True
     return (any(x.tag_.startswith("VB") or x.lower_ == "according" or x.lower_ in nouns for x in toks)
