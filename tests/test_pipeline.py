@@ -95,7 +95,7 @@ def test_tagged_contents_without_cue_or_source_or_with_a_cue_that_is_no_cue_are_
 
     from onrecord.extract import tagger as tagger_mod
 
-    monkeypatch.setattr(tagger_mod, "load_tagger", lambda: Fake())
+    monkeypatch.setattr(tagger_mod, "load_tagger", lambda *_: Fake())
     out = pipeline.add_tagged(parsed, [rule], Settings.load(env={}, tagger_min_confidence=0.0))
     assert [a.content.text for a in out] == ["the port will close", "was new"]
 

@@ -15,7 +15,9 @@ ENV_PREFIX = "ONRECORD_"
 # where the learned tagger looks: every parsed paragraph, only paragraphs the rules left empty, only
 # sentences the rules left alone that hold a trigger word (the default), or those sentences and the
 # unparsed paragraphs that hold a trigger word (the tagger parses them)
-TAGGER_SCOPES = ("parsed", "uncovered", "sentences", "all")
+TAGGER_SCOPES = ("parsed", "uncovered", "sentences", "all", "lead")
+# which learned model tags: the fine-tuned transformer encoder, or the CRF
+TAGGER_MODELS = ("encoder", "crf")
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class Settings:
     tagger: bool = True
     tagger_min_confidence: float = 0.3
     tagger_scope: str = "sentences"
+    tagger_model: str = "crf"
 
     @classmethod
     def load(cls, path: str | Path | None = None, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -55,6 +58,8 @@ class Settings:
     def __post_init__(self) -> None:
         if self.tagger_scope not in TAGGER_SCOPES:
             raise ConfigError(f"tagger_scope must be one of {', '.join(TAGGER_SCOPES)}, not {self.tagger_scope!r}")
+        if self.tagger_model not in TAGGER_MODELS:
+            raise ConfigError(f"tagger_model must be one of {', '.join(TAGGER_MODELS)}, not {self.tagger_model!r}")
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **changes)

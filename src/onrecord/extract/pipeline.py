@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 from .. import nlp as nlp_mod
 from ..model import Article, Problem, Record
@@ -36,7 +37,7 @@ def _light_words(settings: Settings) -> frozenset[str]:
         return frozenset()
     from .tagger import load_tagger
 
-    return load_tagger().parse_triggers
+    return load_tagger(settings.tagger_model).parse_triggers
 
 
 def _record(parsed: Parsed, settings: Settings) -> Record:
@@ -62,7 +63,10 @@ def add_tagged(parsed: Parsed, attributions: list[Attribution], settings: Settin
     """
     from .tagger import load_tagger
 
-    tagger = load_tagger()
+    tagger = load_tagger(settings.tagger_model)
+    lexicon = cue_lexicon(settings.language)
+    if settings.tagger_scope == "lead":
+        return _lead(parsed, attributions, settings, tagger, lexicon)
     taken = [(a.content.start, a.content.end) for a in attributions]
     covered = frozenset(a.paragraph for a in attributions) if settings.tagger_scope == "uncovered" else frozenset()
     focus = None
@@ -71,7 +75,6 @@ def add_tagged(parsed: Parsed, attributions: list[Attribution], settings: Settin
         focus = tagger.focus_sentences(parsed, [(s.start, s.end) for s in spans],
                                        unparsed=settings.tagger_scope == "all")
 
-    lexicon = cue_lexicon(settings.language)
     not_cues = lexicon.not_cues
 
     def new(t: Attribution) -> bool:
@@ -100,3 +103,28 @@ def _verbal_cue(parsed: Parsed, t: Attribution, nouns: Mapping[str, str]) -> boo
         return True
     return (any(x.tag_.startswith("VB") or x.lower_ == "according" or x.lower_ in nouns for x in toks)
             and toks[-1].tag_ not in ("DT", "JJ", "PRP$", "CD"))
+
+
+def _lead(parsed: Parsed, attributions: list[Attribution], settings: Settings, tagger: Any,
+          lexicon: Any) -> list[Attribution]:
+    """The ``lead`` scope: the tagger reads every paragraph (parsing those the rules skipped) and its
+    statements with a cue and a source come first; a rule-found direct quotation is added where its
+    content overlaps none of them.
+
+    On PolNeAR dev with the encoder (docs/encoder.md): adding every rule-found statement the tagger did
+    not overlap scores 0.5 attribution F1 lower (those are 28 % right), adding none 0.4 lower than the
+    direct quotations alone (48 % right); reading only the paragraphs with a trigger word or a quote
+    mark is 1.2 lower.
+    """
+    not_cues = lexicon.not_cues
+
+    def keep(t: Attribution) -> bool:
+        return (t.cue is not None and t.source is not None
+                and not any(w in not_cues for w in t.cue.text.lower().split()))
+
+    tagged = [t for t in tagger.attributions(parsed, only_parsed=False, keep=keep)
+              if t.confidence >= settings.tagger_min_confidence]
+    spans = [(t.content.start, t.content.end) for t in tagged]
+    rules = [a for a in attributions if a.kind == "direct"
+             and not any(a.content.start < y and x < a.content.end for x, y in spans)]
+    return sorted([*rules, *tagged], key=lambda a: (a.content.start, a.content.end))

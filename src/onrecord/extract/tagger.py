@@ -487,13 +487,15 @@ def _log_marginals(s: numpy.ndarray, tr: numpy.ndarray) -> numpy.ndarray:
 class Tagger:
     """A trained CRF, its cue lexicon, and the temperature that turns its scores into probabilities."""
 
-    def __init__(self, model_path: Path, cues: frozenset[str], temperature: float = 1.0,
+    def __init__(self, model_path: Path | None, cues: frozenset[str], temperature: float = 1.0,
                  nlp: Language | None = None, triggers: frozenset[str] | None = None,
                  parse_triggers: frozenset[str] = frozenset()) -> None:
-        import pycrfsuite
+        self._crf: Any = None
+        if model_path is not None:
+            import pycrfsuite
 
-        self._crf = pycrfsuite.Tagger()
-        self._crf.open(str(model_path))
+            self._crf = pycrfsuite.Tagger()
+            self._crf.open(str(model_path))
         self.cues = cues
         # words that make a sentence worth tagging (part of a cue in >= 30 % of their uses in training)
         self.triggers = triggers
@@ -552,6 +554,9 @@ class Tagger:
             out[para.index] = doc
         return out
 
+    def _prepare(self, docs: Sequence[Doc]) -> None:
+        """Work done once for all the docs an article's tagging will read (nothing, for the CRF)."""
+
     def _tag_doc(self, doc: Doc) -> list[str]:
         return self.weights.viterbi(self.weights.scores(doc_features(doc, self.cues))) if len(doc) else []
 
@@ -576,6 +581,7 @@ class Tagger:
         wanted = [p for p in parsed.paragraphs if not (only_parsed and not p.parsed) and p.index not in skip
                   and (focus is None or focus.get(p.index))]
         reparsed = self._parse([p for p in wanted if not p.parsed])
+        self._prepare([reparsed.get(p.index, p.doc) for p in wanted])
         for para in wanted:
             ranges = focus.get(para.index) if focus is not None else None
             doc = reparsed[para.index] if para.index in reparsed else para.doc
@@ -669,6 +675,84 @@ class Tagger:
             else:
                 ranges.append(range(sent.start, sent.end))
         return ranges
+
+
+class EncoderTagger(Tagger):
+    """The tagger with the fine-tuned transformer encoder (``encoder.py``) in place of the CRF.
+
+    The encoder reads each paragraph whole, once, and gives every word a probability for each BIO label;
+    a stretch's labels are the most probable sequence that is valid BIO (an ``I-X`` only after ``B-X`` or
+    ``I-X``), and a label's probability is the encoder's own. Where it looks, the trigger words, the
+    grouping of spans into attributions: all as for the CRF.
+    """
+
+    def __init__(self, encoder: Any, cues: frozenset[str], triggers: frozenset[str] | None = None,
+                 parse_triggers: frozenset[str] = frozenset(), nlp: Language | None = None) -> None:
+        super().__init__(None, cues, 1.0, nlp=nlp, triggers=triggers, parse_triggers=parse_triggers)
+        self.encoder = encoder
+        self._lp: dict[int, tuple[Doc, numpy.ndarray]] = {}
+        labels = encoder_labels()
+        n = len(labels)
+        self._trans = numpy.zeros((n, n))
+        for a, la in enumerate(labels):
+            for b, lb in enumerate(labels):
+                if lb.startswith("I-") and la[2:] != lb[2:]:
+                    self._trans[a, b] = -1e4
+        self._start = numpy.array([-1e4 if lab.startswith("I-") else 0.0 for lab in labels])
+
+    def _prepare(self, docs: Sequence[Doc]) -> None:
+        self._lp = {}
+        docs = [d for d in docs if len(d)]
+        for doc, lp in zip(docs, self.encoder.log_probs([[t.text for t in d] for d in docs])):
+            self._lp[id(doc)] = (doc, lp)
+
+    def _log_probs(self, doc: Doc) -> numpy.ndarray:
+        got = self._lp.get(id(doc))
+        if got is None or got[0] is not doc:
+            return self.encoder.log_probs([[t.text for t in doc]])[0]
+        return got[1]
+
+    def _tag_doc(self, doc: Doc) -> list[str]:
+        return self._viterbi(self._log_probs(doc)) if len(doc) else []
+
+    def _tag_range(self, ctx: Context, r: range) -> tuple[list[str], numpy.ndarray]:
+        lp = self._log_probs(ctx.doc)[r.start:r.stop]
+        return self._viterbi(lp), lp
+
+    def _viterbi(self, lp: numpy.ndarray) -> list[str]:
+        labels = encoder_labels()
+        size, n = lp.shape
+        if not size:
+            return []
+        tr = self._trans
+        cols = numpy.arange(n)
+        back = numpy.empty((size, n), dtype=numpy.intp)
+        cur = lp[0] + self._start
+        for i in range(1, size):
+            m = cur[:, None] + tr
+            best = m.argmax(axis=0)
+            back[i] = best
+            cur = m[best, cols] + lp[i]
+        k = int(cur.argmax())
+        path = [k]
+        for i in range(size - 1, 0, -1):
+            k = int(back[i, k])
+            path.append(k)
+        return [labels[k] for k in reversed(path)]
+
+    def _probabilities(self, n: int, tagged: Sequence[tuple[range, numpy.ndarray, list[str]]]) -> list[float]:
+        probs = [1.0] * n
+        col = {lab: k for k, lab in enumerate(encoder_labels())}
+        for r, lp, seq in tagged:
+            for k, lab in enumerate(seq):
+                probs[r.start + k] = float(numpy.exp(lp[k, col[lab]]))
+        return probs
+
+
+def encoder_labels() -> tuple[str, ...]:
+    from .encoder import LABELS
+
+    return LABELS
 
 
 def _head(heads: list[int], i: int, j: int) -> int:
@@ -781,10 +865,15 @@ def _model_files() -> tuple[Path, Path, Path]:
     return model, cues, meta
 
 
-@lru_cache(maxsize=1)
-def load_tagger() -> Tagger:
-    """The tagger shipped with onrecord (loaded once per process, offline)."""
+@lru_cache(maxsize=2)
+def load_tagger(kind: str = "crf") -> Tagger:
+    """The tagger shipped with onrecord (loaded once per process, offline): ``crf`` or ``encoder``."""
     model, cues, meta = _model_files()
+    if kind == "encoder":
+        from .encoder import load_encoder
+
+        crf = Tagger.from_files(None, cues, meta)  # type: ignore[arg-type]  # the word lists, no CRF
+        return EncoderTagger(load_encoder(), crf.cues, crf.triggers, crf.parse_triggers)
     if not model.is_file():
         from ..errors import ModelNotFound
 
