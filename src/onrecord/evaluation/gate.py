@@ -1,7 +1,8 @@
 """``onrecord eval gate``: fast figures compared with the floors pinned in ``eval/baseline.json``.
 
 The figures: span and attribution F1 over a fixed subset of PolNeAR dev (the first
-articles in sorted order) and the statement counts on the seed page. A figure that
+articles in sorted order) and the statement counts on the seed page, for the default engine and,
+under ``accurate.`` names, for the accurate one (``tagger_model = "encoder"``, ``tagger_scope = "lead"``). A figure that
 falls more than ``TOLERANCE`` below its floor is a drop; any drop fails the gate.
 ``update`` raises the floors to the current figures (lowers them too with ``force``).
 """
@@ -26,6 +27,8 @@ REPO = Path(__file__).resolve().parents[3]
 DEFAULT_BASELINE = REPO / "eval" / "baseline.json"
 DEFAULT_SHARED = REPO.parent / "shared"
 SEED_NAME = "000_cbc5cbe718c2ff54.txt"
+# the accurate engine (docs/encoder.md), gated beside the default one under "accurate." names
+ACCURATE = {"tagger_model": "encoder", "tagger_scope": "lead"}
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,9 @@ def run_gate(shared: Path = DEFAULT_SHARED, baseline: Path = DEFAULT_BASELINE, *
         figures = figures_fn(shared, limit, settings)
     else:
         figures = {**polnear_figures(shared, limit, settings), **seed_figures(shared, settings)}
+        accurate = settings.with_(**ACCURATE)
+        figures.update({f"accurate.{k}": v for k, v in {
+            **polnear_figures(shared, limit, accurate), **seed_figures(shared, accurate)}.items()})
     seconds = time.perf_counter() - t0
     data = read_baseline(baseline)
     floors = {k: float(v) for k, v in data["floors"].items()}
