@@ -157,10 +157,16 @@ LEAD = [
      [("indirect", "officials", "said", "Harbor master Lena Ortiz expects the port to reopen by Friday")]),
     ("The council believes the bridge is unsafe. Its members voted to close it on Monday.",
      [("indirect", "The council", "believes", "the bridge is unsafe"),
-      ("indirect", "Its members", "voted", "to close it on Monday")]),
+      ("indirect", "Its members", "voted", "to close it")]),
     # edge quote marks and commas are trimmed from a learned content, a colon from its cue
     ('"We will not give up," Frost told reporters on Tuesday.', [("direct", "Frost", "told", "We will not give up")]),
     ('Frost said: "It is done."', [("direct", "Frost", "said", "It is done.")]),
+    # a quote mark that closes a quotation inside the content stays
+    ('Mujahid said reports of a truce "are not true."',
+     [("mixed", "Mujahid", "said", 'reports of a truce "are not true."')]),
+    # "citing X" is not a statement of its own: the sources are the speakers, Reuters the relay
+    ("More talks are expected in February, Reuters reported, citing Taliban sources.",
+     [("indirect", "Taliban sources", "reported", "More talks are expected in February")]),
     ("Senator Ada Frost has accused the mayor of hiding the audit from voters.",
      [("indirect", "Senator Ada Frost", "has accused", "the mayor of hiding the audit from voters")]),
     ("The weather was mild and the ferries ran on time.", []),
@@ -194,7 +200,7 @@ def test_lead_scope_keeps_rule_found_direct_quotes_the_encoder_missed(monkeypatc
         triggers = None
         cues = frozenset()
 
-        def attributions(self, parsed, *, only_parsed, keep):  # type: ignore[no-untyped-def]
+        def attributions(self, parsed, *, only_parsed, keep, mix):  # type: ignore[no-untyped-def]
             assert only_parsed is False
             return [t for t in tagged if keep(t)]
 
@@ -208,3 +214,27 @@ def test_lead_scope_keeps_rule_found_direct_quotes_the_encoder_missed(monkeypatc
 def test_a_bad_tagger_model_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="tagger_model"):
         Settings.load(env={}, tagger_model="bert-large")
+
+
+def test_a_crf_weight_outside_zero_to_one_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="tagger_crf_weight"):
+        Settings.load(env={}, tagger_crf_weight=1.5)
+
+
+def test_crf_weight_zero_is_the_encoder_alone() -> None:
+    """The mixture changes the labels only through the CRF's share: with weight 0 the log-probabilities
+    are the encoder's own."""
+    import numpy
+
+    from onrecord.extract.tagger import Context, load_tagger
+
+    text = "The council believes the bridge is unsafe. Its members voted to close it on Monday."
+    parsed = pipeline.parse(pipeline.Article(text=text), pipeline.nlp_mod.load())
+    doc = parsed.paragraphs[0].doc
+    tagger = load_tagger("encoder")
+    ctx = Context(doc, tagger.cues)
+    tagger._prepare([doc])
+    _, alone = tagger._tag_range(ctx, range(len(doc)), 0.0)
+    _, mixed = tagger._tag_range(ctx, range(len(doc)), 0.3)
+    assert numpy.allclose(alone, tagger.encoder.log_probs([[t.text for t in doc]])[0])
+    assert not numpy.allclose(alone, mixed)

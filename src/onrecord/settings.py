@@ -33,6 +33,7 @@ class Settings:
     tagger_min_confidence: float = 0.3
     tagger_scope: str = "sentences"
     tagger_model: str = "crf"
+    tagger_crf_weight: float = 0.3
 
     @classmethod
     def load(cls, path: str | Path | None = None, env: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -58,6 +59,8 @@ class Settings:
     def __post_init__(self) -> None:
         if self.tagger_scope not in TAGGER_SCOPES:
             raise ConfigError(f"tagger_scope must be one of {', '.join(TAGGER_SCOPES)}, not {self.tagger_scope!r}")
+        if not 0.0 <= self.tagger_crf_weight <= 1.0:
+            raise ConfigError(f"tagger_crf_weight must be between 0 and 1, not {self.tagger_crf_weight!r}")
         if self.tagger_model not in TAGGER_MODELS:
             raise ConfigError(f"tagger_model must be one of {', '.join(TAGGER_MODELS)}, not {self.tagger_model!r}")
 

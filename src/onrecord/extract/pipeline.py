@@ -121,13 +121,13 @@ def _lead(parsed: Parsed, attributions: list[Attribution], settings: Settings, t
 
     def keep(t: Attribution) -> bool:
         return (t.cue is not None and t.source is not None
-                and not any(w in not_cues for w in t.cue.text.lower().split()))
+                and not any(w in not_cues or w in _CITING for w in t.cue.text.lower().split()))
 
     from ..evaluation.labels import gold_kind, quoted_mask
 
     mask = quoted_mask(parsed.text)
     tagged = []
-    for t in tagger.attributions(parsed, only_parsed=False, keep=keep):
+    for t in tagger.attributions(parsed, only_parsed=False, keep=keep, mix=settings.tagger_crf_weight):
         if t.confidence < settings.tagger_min_confidence:
             continue
         content = _trimmed(t.content)
@@ -141,19 +141,31 @@ def _lead(parsed: Parsed, attributions: list[Attribution], settings: Settings, t
     return sorted([*rules, *tagged], key=lambda a: (a.content.start, a.content.end))
 
 
-_EDGE = " \t\n,;:\"“”‘’«»„"
+# "Reuters reported, citing Taliban sources": PolNeAR makes "Taliban sources" the content of a cue
+# "citing"; onrecord keeps the relay on the statement it carries ("via: Reuters"), not as a statement
+_CITING = frozenset({"citing", "cited", "cites", "cite"})
+_EDGE = " \t\n,;:"
+_OPENING = "\"“‘«„"
+_CLOSING = "\"”’»"
 
 
 def _trimmed(span: Span) -> Span:
-    """A learned content or cue without the quote marks, commas, colons and white space at its edges
-    (PolNeAR's contents keep them: '"We will not give up,"'; the rules' never do)."""
-    a, b = span.start, span.end
+    """A learned content or cue without the commas, colons and white space at its edges, and without the
+    quote marks around it when they enclose all of it (PolNeAR's contents keep them: '"We will not
+    give up,"'; the rules' never do). A quote mark that closes a quotation inside the content stays:
+    'reports ... "are not true."'."""
     text = span.text
     i, j = 0, len(text)
-    while i < j and text[i] in _EDGE:
-        i += 1
-    while j > i and text[j - 1] in _EDGE:
-        j -= 1
+    while True:
+        while i < j and text[i] in _EDGE:
+            i += 1
+        while j > i and text[j - 1] in _EDGE:
+            j -= 1
+        if j - i >= 2 and text[i] in _OPENING and text[j - 1] in _CLOSING and not any(
+                c in _OPENING or c in _CLOSING for c in text[i + 1:j - 1] if c not in "’'"):
+            i, j = i + 1, j - 1
+            continue
+        break
     if i == j or (i, j) == (0, len(text)):
         return span
-    return Span(text[i:j], a + i, a + j)
+    return Span(text[i:j], span.start + i, span.start + j)

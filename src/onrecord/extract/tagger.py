@@ -412,25 +412,8 @@ class Weights:
 
     def viterbi(self, scores: numpy.ndarray) -> list[str]:
         """The best label sequence for ``scores`` (as crfsuite decodes it)."""
-        size, n = scores.shape
-        if not size:
-            return []
-        tr = self.trans
-        cols = numpy.arange(n)
-        back = numpy.empty((size, n), dtype=numpy.intp)
-        cur = scores[0]
-        for i in range(1, size):
-            m = cur[:, None] + tr
-            best = m.argmax(axis=0)
-            back[i] = best
-            cur = m[best, cols] + scores[i]
-        k = int(cur.argmax())
-        path = [k]
-        for i in range(size - 1, 0, -1):
-            k = int(back[i, k])
-            path.append(k)
         labels = self.labels
-        return [labels[k] for k in reversed(path)]
+        return [labels[k] for k in viterbi_path(scores, self.trans)]
 
     def marginals_of(self, scores: numpy.ndarray, temperature: float) -> numpy.ndarray:
         """P(label | token) for each token (rows) and label (columns, in ``self.labels`` order)."""
@@ -441,6 +424,28 @@ class Weights:
         if numpy.isfinite(p).all():
             return p
         return _log_marginals(s, tr)  # weights too large for the scaled form
+
+
+def viterbi_path(scores: numpy.ndarray, trans: numpy.ndarray, start: numpy.ndarray | None = None) -> list[int]:
+    """The best label path (column indices) for per-token ``scores``, label ``trans``itions and optional
+    ``start`` scores."""
+    size, n = scores.shape
+    if not size:
+        return []
+    cols = numpy.arange(n)
+    back = numpy.empty((size, n), dtype=numpy.intp)
+    cur = scores[0] if start is None else scores[0] + start
+    for i in range(1, size):
+        m = cur[:, None] + trans
+        best = m.argmax(axis=0)
+        back[i] = best
+        cur = m[best, cols] + scores[i]
+    k = int(cur.argmax())
+    path = [k]
+    for i in range(size - 1, 0, -1):
+        k = int(back[i, k])
+        path.append(k)
+    return path[::-1]
 
 
 def _scaled_marginals(s: numpy.ndarray, tr: numpy.ndarray) -> numpy.ndarray:
@@ -560,14 +565,15 @@ class Tagger:
     def _tag_doc(self, doc: Doc) -> list[str]:
         return self.weights.viterbi(self.weights.scores(doc_features(doc, self.cues))) if len(doc) else []
 
-    def _tag_range(self, ctx: Context, r: range) -> tuple[list[str], numpy.ndarray]:
-        """Labels of the tokens in ``r`` (one sequence) and their state scores."""
+    def _tag_range(self, ctx: Context, r: range, mix: float = 0.0) -> tuple[list[str], numpy.ndarray]:
+        """Labels of the tokens in ``r`` (one sequence) and their state scores (``mix``: see
+        ``EncoderTagger``)."""
         scores = self.weights.scores(ctx.features(r))
         return self.weights.viterbi(scores), scores
 
     def attributions(self, parsed: Parsed, *, only_parsed: bool = False, skip: frozenset[int] = frozenset(),
                      focus: Mapping[int, Sequence[range]] | None = None,
-                     keep: Callable[[Attribution], bool] | None = None) -> list[Attribution]:
+                     keep: Callable[[Attribution], bool] | None = None, mix: float = 0.0) -> list[Attribution]:
         """The tagged attributions of an article, one per content span.
 
         ``only_parsed`` tags only the paragraphs the pipeline parsed (those with a reporting word), so
@@ -575,7 +581,8 @@ class Tagger:
         index is in ``skip`` are left out. With ``focus`` (paragraph index -> token ranges) only those
         stretches of those paragraphs are tagged (see ``focus_sentences``). ``keep`` filters the
         attributions before their confidence is computed (the marginals are the costly part), so it
-        must not look at ``confidence``.
+        must not look at ``confidence``. ``mix`` mixes the CRF's label probabilities into the encoder's
+        (``EncoderTagger``; the CRF ignores it).
         """
         out: list[Attribution] = []
         wanted = [p for p in parsed.paragraphs if not (only_parsed and not p.parsed) and p.index not in skip
@@ -594,7 +601,7 @@ class Tagger:
             tagged: list[tuple[range, numpy.ndarray, list[str]]] = []
             ctx = Context(doc, self.cues)
             for r in ranges if ranges is not None else (range(n),):
-                seq, scores = self._tag_range(ctx, r)
+                seq, scores = self._tag_range(ctx, r, mix)
                 if any(lab != "O" for lab in seq):
                     labels[r.start:r.stop] = seq
                     tagged.append((r, scores, seq))
@@ -690,6 +697,7 @@ class EncoderTagger(Tagger):
                  parse_triggers: frozenset[str] = frozenset(), nlp: Language | None = None) -> None:
         super().__init__(None, cues, 1.0, nlp=nlp, triggers=triggers, parse_triggers=parse_triggers)
         self.encoder = encoder
+        self.crf: Tagger | None = None
         self._lp: dict[int, tuple[Doc, numpy.ndarray]] = {}
         labels = encoder_labels()
         n = len(labels)
@@ -715,30 +723,22 @@ class EncoderTagger(Tagger):
     def _tag_doc(self, doc: Doc) -> list[str]:
         return self._viterbi(self._log_probs(doc)) if len(doc) else []
 
-    def _tag_range(self, ctx: Context, r: range) -> tuple[list[str], numpy.ndarray]:
+    def _tag_range(self, ctx: Context, r: range, mix: float = 0.0) -> tuple[list[str], numpy.ndarray]:
+        """Labels of the tokens in ``r`` and their log-probabilities: the encoder's, or with ``mix`` > 0
+        a mixture ``(1 - mix) * encoder + mix * CRF`` of the two models' label probabilities (the CRF's
+        marginals, as for its own confidence)."""
         lp = self._log_probs(ctx.doc)[r.start:r.stop]
+        if mix > 0 and self.crf is not None:
+            weights = self.crf.weights
+            marg = weights.marginals_of(weights.scores(ctx.features(r)), self.crf.temperature)
+            order = [weights.labels.index(lab) for lab in encoder_labels()]
+            p = (1.0 - mix) * numpy.exp(lp) + mix * marg[:, order]
+            lp = numpy.log(numpy.maximum(p, 1e-12))
         return self._viterbi(lp), lp
 
     def _viterbi(self, lp: numpy.ndarray) -> list[str]:
         labels = encoder_labels()
-        size, n = lp.shape
-        if not size:
-            return []
-        tr = self._trans
-        cols = numpy.arange(n)
-        back = numpy.empty((size, n), dtype=numpy.intp)
-        cur = lp[0] + self._start
-        for i in range(1, size):
-            m = cur[:, None] + tr
-            best = m.argmax(axis=0)
-            back[i] = best
-            cur = m[best, cols] + lp[i]
-        k = int(cur.argmax())
-        path = [k]
-        for i in range(size - 1, 0, -1):
-            k = int(back[i, k])
-            path.append(k)
-        return [labels[k] for k in reversed(path)]
+        return [labels[k] for k in viterbi_path(lp, self._trans, self._start)]
 
     def _probabilities(self, n: int, tagged: Sequence[tuple[range, numpy.ndarray, list[str]]]) -> list[float]:
         probs = [1.0] * n
@@ -873,7 +873,10 @@ def load_tagger(kind: str = "crf") -> Tagger:
         from .encoder import load_encoder
 
         crf = Tagger.from_files(None, cues, meta)  # type: ignore[arg-type]  # the word lists, no CRF
-        return EncoderTagger(load_encoder(), crf.cues, crf.triggers, crf.parse_triggers)
+        t = EncoderTagger(load_encoder(), crf.cues, crf.triggers, crf.parse_triggers)
+        if model.is_file():  # for the mixture of the two models' probabilities (tagger_crf_weight)
+            t.crf = Tagger.from_files(model, cues, meta)
+        return t
     if not model.is_file():
         from ..errors import ModelNotFound
 
