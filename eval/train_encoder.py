@@ -270,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", type=Path, default=Path("../shared/data/polnear"))
     ap.add_argument("--out", type=Path, default=Path("src/onrecord/models/encoder.npz"))
     ap.add_argument("--cache", type=Path, default=Path("/tmp/onrecord_tagger"))
-    ap.add_argument("--epochs", type=int, default=4)
+    ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--lr", type=float, default=1e-4)
     ap.add_argument("--batch-pieces", type=int, default=4096)
     ap.add_argument("--dropout", type=float, default=0.1)
