@@ -121,7 +121,8 @@ def _lead(parsed: Parsed, attributions: list[Attribution], settings: Settings, t
 
     def keep(t: Attribution) -> bool:
         return (t.cue is not None and t.source is not None
-                and not any(w in not_cues or w in _CITING for w in t.cue.text.lower().split()))
+                and not any(w in not_cues or w in _CITING for w in t.cue.text.lower().split())
+                and _has_content_word(parsed, t))
 
     from .quotes import gold_kind, quoted_mask
 
@@ -169,3 +170,29 @@ def _trimmed(span: Span) -> Span:
     if i == j or (i, j) == (0, len(text)):
         return span
     return Span(text[i:j], span.start + i, span.start + j)
+
+
+_FUNCTION_TAGS = frozenset({"PRP", "PRP$", "DT", "PDT", "WDT", "WP", "WP$", "WRB", "IN", "CC", "TO", "EX", "RB",
+                            "CD", "POS", "HYPH", ",", ".", ":", "``", "''", "-LRB-", "-RRB-", "_SP"})
+
+
+def _has_content_word(parsed: Parsed, t: Attribution) -> bool:
+    """A learned content of more than one word, or of one word that is not a pronoun, determiner,
+    number or other function word ("Navy told [it]", "officials estimated [Some]")."""
+    para = parsed.paragraphs[t.paragraph]
+    toks = para.doc.char_span(t.content.start - para.start, t.content.end - para.start, alignment_mode="expand")
+    if toks is None:
+        return True
+    words = [x for x in toks if not x.is_punct and not x.is_space]
+    if len(words) != 1:
+        return True
+    if para.doc.has_annotation("TAG"):
+        return words[0].tag_ not in _FUNCTION_TAGS
+    # a paragraph the tagger parsed for itself: its tags are not kept here, so the word itself
+    return words[0].lower_ not in _FUNCTION_WORDS and not words[0].like_num
+
+
+_FUNCTION_WORDS = frozenset(
+    "it its this that these those which who whom what whose he she they them him her his their we us our i me "
+    "my you your one some any all both each either neither none many much few several most more less such "
+    "there here so not also the a an".split())
