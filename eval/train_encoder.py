@@ -67,16 +67,10 @@ def examples(articles, parsed, wp: enc.WordPiece, vocab: dict[str, list[str]] | 
             paras.append((words, labs, feats))
             pieces = [wp.pieces(w) for w in words]
             for s, e, ks, ke in enc.windows(pieces):
-                ids, tgt, rows = [wp.cls], [-100], [-1]
-                for wi in range(s, e):
-                    ps = pieces[wi][: enc.MAX_PIECES - 2]
-                    if not ps:
-                        continue
-                    ids.extend(ps)
-                    rows.extend([wi] * len(ps))
-                    tgt.extend([LABEL_ID[labs[wi]] if ks <= wi < ke else -100] + [-100] * (len(ps) - 1))
-                ids, tgt = ids[: enc.MAX_PIECES - 1] + [wp.sep], tgt[: enc.MAX_PIECES - 1] + [-100]
-                rows = rows[: enc.MAX_PIECES - 1] + [-1]
+                ids, rows, firsts = enc.window_pieces(pieces, s, e, ks, ke, wp.cls, wp.sep)
+                tgt = [-100] * len(ids)
+                for j, wi in firsts:
+                    tgt[j] = LABEL_ID[labs[wi]]
                 f = None
                 if feats is not None:
                     f = numpy.zeros((len(ids), len(enc.WORD_FEATURES)), dtype=numpy.int64)

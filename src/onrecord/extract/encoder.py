@@ -48,18 +48,21 @@ def base_dir() -> Path:
 
 
 def read_safetensors(path: Path) -> dict[str, numpy.ndarray]:
-    """The tensors of a .safetensors file (8-byte header length, JSON header, raw little-endian data)."""
+    """The tensors of a .safetensors file (8-byte header length, JSON header, raw little-endian data).
+
+    Each tensor is read into a buffer of its own, so one that is dropped later frees its memory (an array
+    over one buffer of the whole file would keep all of it alive)."""
     dtypes = {"F32": numpy.float32, "F16": numpy.float16, "I64": numpy.int64, "I32": numpy.int32}
-    raw = path.read_bytes()
-    (n,) = struct.unpack("<Q", raw[:8])
-    header = json.loads(raw[8:8 + n])
     out = {}
-    for name, info in header.items():
-        if name == "__metadata__":
-            continue
-        a, b = info["data_offsets"]
-        out[name] = numpy.frombuffer(raw, dtype=dtypes[info["dtype"]], count=(b - a) // numpy.dtype(
-            dtypes[info["dtype"]]).itemsize, offset=8 + n + a).reshape(info["shape"])
+    with path.open("rb") as f:
+        (n,) = struct.unpack("<Q", f.read(8))
+        header = json.loads(f.read(n))
+        for name, info in header.items():
+            if name == "__metadata__":
+                continue
+            a, b = info["data_offsets"]
+            f.seek(8 + n + a)
+            out[name] = numpy.frombuffer(f.read(b - a), dtype=dtypes[info["dtype"]]).reshape(info["shape"])
     return out
 
 
@@ -193,6 +196,26 @@ def windows(pieces: Sequence[Sequence[int]], limit: int = MAX_PIECES - 2,
     return out
 
 
+def window_pieces(pieces: Sequence[Sequence[int]], start: int, end: int, keep_start: int, keep_end: int,
+                  cls: int, sep: int) -> tuple[list[int], list[int], list[tuple[int, int]]]:
+    """One window's sequence, as training and inference both build it: ``[CLS]``, the pieces of words
+    ``start:end`` (a word's pieces cut at the window size), ``[SEP]``; the word each position belongs to
+    (-1 for ``[CLS]`` and ``[SEP]``); and ``(position, word)`` of the first piece of every word in
+    ``keep_start:keep_end``, where its label is read."""
+    ids, rows, firsts = [cls], [-1], []
+    for wi in range(start, end):
+        ps = pieces[wi][: MAX_PIECES - 2]
+        if not ps:
+            continue
+        if keep_start <= wi < keep_end:
+            firsts.append((len(ids), wi))
+        ids.extend(ps)
+        rows.extend([wi] * len(ps))
+    ids = ids[: MAX_PIECES - 1] + [sep]
+    rows = rows[: MAX_PIECES - 1] + [-1]
+    return ids, rows, [(j, wi) for j, wi in firsts if j < MAX_PIECES - 1]
+
+
 # ---------------------------------------------------------------- word features
 
 WORD_FEATURES = ("tag", "dep", "quote", "cue", "shape")
@@ -264,7 +287,6 @@ class Network:
 
     def __init__(self, params: dict[str, numpy.ndarray], layers: int = 6, heads: int = 12,
                  activation: str = "erf") -> None:
-        self.p = params
         self.layers = layers
         self.heads = heads
         self.act = gelu_tanh if activation == "tanh" else gelu
@@ -290,6 +312,8 @@ class Network:
             ))
         self._head = (numpy.ascontiguousarray(params["head.weight"].T, dtype=numpy.float32),
                       params["head.bias"]) if "head.weight" in params else None
+        # the layers' own weights live on fused and transposed in ``_layers``: not kept twice
+        self.p = {k: v for k, v in params.items() if not k.startswith("encoder.layer.")}
 
     def hidden(self, ids: numpy.ndarray, mask: numpy.ndarray, feats: numpy.ndarray | None = None) -> numpy.ndarray:
         p = self.p
@@ -400,20 +424,7 @@ class Encoder:
         for pi, words in enumerate(paragraphs):
             pieces = [self.wp.pieces(w) for w in words]
             for start, end, ks, ke in windows(pieces):
-                ids = [self.wp.cls]
-                rows = [-1]
-                firsts = []
-                for wi in range(start, end):
-                    ps = pieces[wi][: MAX_PIECES - 2]
-                    if not ps:
-                        continue
-                    if ks <= wi < ke:
-                        firsts.append((len(ids), wi))
-                    ids.extend(ps)
-                    rows.extend([wi] * len(ps))
-                ids = ids[: MAX_PIECES - 1] + [self.wp.sep]
-                rows = rows[: MAX_PIECES - 1] + [-1]
-                firsts = [(j, wi) for j, wi in firsts if j < MAX_PIECES - 1]
+                ids, rows, firsts = window_pieces(pieces, start, end, ks, ke, self.wp.cls, self.wp.sep)
                 jobs.append((pi, ids, firsts, rows))
         out = []
         for words in paragraphs:

@@ -13,7 +13,7 @@ from .attributions import find_attributions
 from .cues import cue_lexicon
 from .parse import parse, parse_many
 from .resolve import resolve
-from .types import Attribution, Parsed
+from .types import Attribution, Paragraph, Parsed
 
 
 def extract_article(article: Article, settings: Settings | None = None) -> Record:
@@ -99,11 +99,16 @@ def _verbal_cue(parsed: Parsed, t: Attribution, nouns: Mapping[str, str]) -> boo
     para = parsed.paragraphs[t.paragraph]
     if not para.doc.has_annotation("TAG"):
         return True  # a paragraph the tagger parsed for itself ("all" scope): no tags here to judge by
-    toks = para.doc.char_span(t.cue.start - para.start, t.cue.end - para.start, alignment_mode="expand")
+    toks = _tokens(para, t.cue)
     if not toks:
         return True
     return (any(x.tag_.startswith("VB") or x.lower_ == "according" or x.lower_ in nouns for x in toks)
             and toks[-1].tag_ not in ("DT", "JJ", "PRP$", "CD"))
+
+
+def _tokens(para: Paragraph, span: Span) -> Any:
+    """The paragraph's tokens that cover ``span`` (article offsets), or None."""
+    return para.doc.char_span(span.start - para.start, span.end - para.start, alignment_mode="expand")
 
 
 def _lead(parsed: Parsed, attributions: list[Attribution], settings: Settings, tagger: Any,
@@ -180,7 +185,7 @@ def _has_content_word(parsed: Parsed, t: Attribution) -> bool:
     """A learned content of more than one word, or of one word that is not a pronoun, determiner,
     number or other function word ("Navy told [it]", "officials estimated [Some]")."""
     para = parsed.paragraphs[t.paragraph]
-    toks = para.doc.char_span(t.content.start - para.start, t.content.end - para.start, alignment_mode="expand")
+    toks = _tokens(para, t.content)
     if toks is None:
         return True
     words = [x for x in toks if not x.is_punct and not x.is_space]

@@ -588,10 +588,10 @@ class Tagger:
         wanted = [p for p in parsed.paragraphs if not (only_parsed and not p.parsed) and p.index not in skip
                   and (focus is None or focus.get(p.index))]
         reparsed = self._parse([p for p in wanted if not p.parsed])
-        self._prepare([reparsed.get(p.index, p.doc) for p in wanted])
-        for para in wanted:
+        docs = [reparsed.get(p.index, p.doc) for p in wanted]
+        self._prepare(docs)
+        for para, doc in zip(wanted, docs):
             ranges = focus.get(para.index) if focus is not None else None
-            doc = reparsed[para.index] if para.index in reparsed else para.doc
             if ranges is not None and para.index in reparsed:  # now that it has sentences
                 ranges = self.trigger_sentences(doc)
             n = len(doc)
@@ -698,6 +698,7 @@ class EncoderTagger(Tagger):
         super().__init__(None, cues, 1.0, nlp=nlp, triggers=triggers, parse_triggers=parse_triggers)
         self.encoder = encoder
         self.crf: Tagger | None = None
+        self._columns: list[int] | None = None
         self._lp: dict[int, tuple[Doc, numpy.ndarray]] = {}
         labels = encoder_labels()
         n = len(labels)
@@ -731,10 +732,15 @@ class EncoderTagger(Tagger):
         if mix > 0 and self.crf is not None:
             weights = self.crf.weights
             marg = weights.marginals_of(weights.scores(ctx.features(r)), self.crf.temperature)
-            order = [weights.labels.index(lab) for lab in encoder_labels()]
-            p = (1.0 - mix) * numpy.exp(lp) + mix * marg[:, order]
+            p = (1.0 - mix) * numpy.exp(lp) + mix * marg[:, self._crf_columns(weights)]
             lp = numpy.log(numpy.maximum(p, 1e-12))
         return self._viterbi(lp), lp
+
+    def _crf_columns(self, weights: Weights) -> list[int]:
+        """The CRF's label columns in the encoder's label order."""
+        if self._columns is None:
+            self._columns = [weights.labels.index(lab) for lab in encoder_labels()]
+        return self._columns
 
     def _viterbi(self, lp: numpy.ndarray) -> list[str]:
         labels = encoder_labels()
@@ -872,10 +878,10 @@ def load_tagger(kind: str = "crf") -> Tagger:
     if kind == "encoder":
         from .encoder import load_encoder
 
-        crf = Tagger.from_files(None, cues, meta)  # type: ignore[arg-type]  # the word lists, no CRF
+        # the CRF tagger (cached) lends its word lists and, for tagger_crf_weight, its probabilities
+        crf = load_tagger("crf") if model.is_file() else Tagger.from_files(None, cues, meta)  # type: ignore[arg-type]
         t = EncoderTagger(load_encoder(), crf.cues, crf.triggers, crf.parse_triggers)
-        if model.is_file():  # for the mixture of the two models' probabilities (tagger_crf_weight)
-            t.crf = Tagger.from_files(model, cues, meta)
+        t.crf = crf if crf._crf is not None else None
         return t
     if not model.is_file():
         from ..errors import ModelNotFound
