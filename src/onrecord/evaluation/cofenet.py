@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..extract.quotes import CLOSING_MARKS, OPENING_MARKS
 from .scoring import Counts, PredStatement
 
 ROLES: tuple[str, ...] = ("source", "cue", "content")
@@ -169,8 +170,6 @@ def labels_from_statements(rebuilt: Rebuilt, statements: Sequence[PredStatement]
     return labels
 
 
-_OPENING = "“\"‘«„"
-_CLOSING = "”\"’»"
 _CLOSING_PUNCT = ",.?!;:…"
 
 
@@ -179,12 +178,12 @@ def widen_over_quotes(text: str, a: int, b: int) -> tuple[int, int]:
     i = a - 1
     while i >= 0 and text[i] == " ":
         i -= 1
-    if i >= 0 and text[i] in _OPENING:
+    if i >= 0 and text[i] in OPENING_MARKS:
         a = i
     j = b
     while j < len(text) and (text[j] == " " or text[j] in _CLOSING_PUNCT):
         j += 1
-    if j < len(text) and text[j] in _CLOSING:
+    if j < len(text) and text[j] in CLOSING_MARKS:
         b = j + 1
     return a, b
 

@@ -12,6 +12,7 @@ from ..settings import Settings
 from .attributions import find_attributions
 from .cues import cue_lexicon
 from .parse import parse, parse_many
+from .quotes import CLOSING_MARKS, OPENING_MARKS
 from .resolve import resolve
 from .types import Attribution, Paragraph, Parsed
 
@@ -151,8 +152,6 @@ def _lead(parsed: Parsed, attributions: list[Attribution], settings: Settings, t
 # "citing"; onrecord keeps the relay on the statement it carries ("via: Reuters"), not as a statement
 _CITING = frozenset({"citing", "cited", "cites", "cite"})
 _EDGE = " \t\n,;:"
-_OPENING = "\"“‘«„"
-_CLOSING = "\"”’»"
 
 
 def _trimmed(span: Span) -> Span:
@@ -167,8 +166,8 @@ def _trimmed(span: Span) -> Span:
             i += 1
         while j > i and text[j - 1] in _EDGE:
             j -= 1
-        if j - i >= 2 and text[i] in _OPENING and text[j - 1] in _CLOSING and not any(
-                c in _OPENING or c in _CLOSING for c in text[i + 1:j - 1] if c not in "’'"):
+        if j - i >= 2 and text[i] in OPENING_MARKS and text[j - 1] in CLOSING_MARKS and not any(
+                c in OPENING_MARKS or c in CLOSING_MARKS for c in text[i + 1:j - 1] if c not in "’'"):
             i, j = i + 1, j - 1
             continue
         break

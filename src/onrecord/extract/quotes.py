@@ -20,6 +20,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 _MARKS = re.compile("[\"“”„«»]")
+# every mark that can open / close a quotation, single ones included (for trimming a span's edges; the
+# pairing below uses only the double marks)
+OPENING_MARKS = "\"“‘«„"
+CLOSING_MARKS = "\"”’»"
 # two apostrophes used as a double quote: opening before a word, closing after one
 _TWIN_OPEN = re.compile(r"(?:(?<=[\s(\[—–-])|^)''(?=[\w$‘'.…\[(])")
 _TWIN_CLOSE = re.compile(r"(?<=[\w.,!?…)\]’'%])''(?=[\s)\].,;:!?—–-]|$)")
