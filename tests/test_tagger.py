@@ -236,3 +236,57 @@ def test_many_statements_in_one_paragraph_each_keep_their_own_cue(nlp) -> None: 
         start = k * len(sentence)
         assert a.cue is not None and a.source is not None
         assert start <= a.source.start < a.cue.start < a.content.start < start + len(sentence)
+
+
+def _labels(doc, cue: str, content: str, source: str | None = None) -> list[str]:  # type: ignore[no-untyped-def]
+    """BIO labels for the first occurrences of the given words in ``doc`` (a tagger's output, by hand)."""
+    labels = ["O"] * len(doc)
+    for role, words in (("C", cue), ("Q", content), ("S", source)):
+        if not words:
+            continue
+        start = doc.text.index(words)
+        toks = [t.i for t in doc if start <= t.idx < start + len(words)]
+        labels[toks[0]] = f"B-{role}"
+        for k in toks[1:]:
+            labels[k] = f"I-{role}"
+    return labels
+
+
+@pytest.mark.parametrize(
+    "text, cue, content, source",
+    [
+        # the tagger found a cue and a content but no source: the cue's grammatical subject speaks
+        ("The harbour master warned that the pier would close.", "warned", "that the pier would close",
+         "The harbour master"),
+        ("Residents who called for a vote on the quarry were ignored.", "called for", "a vote on the quarry", "who"),
+        # no subject of its own: that of the verb the cue hangs from ("declined to comment", "... and added")
+        ("The council declined to discuss the closure.", "discuss", "the closure", "The council"),
+        ("The mayor smiled and added that the pier would open in May.", "added",
+         "that the pier would open in May", "The mayor"),
+        # a passive cue has no speaker in the sentence
+        ("It was announced that the pier would close.", "announced", "that the pier would close", None),
+        # a subject that is itself tagged (here the content) is not a speaker
+        ("The closure of the pier was announced by nobody.", "was announced", "The closure of the pier", None),
+    ],
+)
+def test_source_missing_from_the_tags_is_the_cues_subject(nlp, text: str, cue: str, content: str,
+                                                          source: str | None) -> None:  # type: ignore[no-untyped-def]
+    from onrecord.extract.tagger import group
+
+    parsed = parse(Article(text=text), nlp)
+    para = parsed.paragraphs[0]
+    doc = nlp(para.doc.text)  # parsed whatever its words (the pipeline may have skipped the paragraph)
+    [(att, _)] = group(parsed.text, para, doc, _labels(doc, cue, content))
+    assert att.cue is not None and att.cue.text == cue
+    assert (att.source.text if att.source else None) == source
+
+
+def test_tagged_source_wins_over_the_subject(nlp) -> None:  # type: ignore[no-untyped-def]
+    from onrecord.extract.tagger import group
+
+    text = "The harbour master, the mayor warned, said the pier would close."
+    parsed = parse(Article(text=text), nlp)
+    para = parsed.paragraphs[0]
+    doc = nlp(para.doc.text)
+    [(att, _)] = group(parsed.text, para, doc, _labels(doc, "said", "the pier would close", "the mayor"))
+    assert att.source is not None and att.source.text == "the mayor"

@@ -826,6 +826,31 @@ def _nearest_cue(ctx: Context, cues: list[tuple[int, int]], span: tuple[int, int
     return best
 
 
+# a cue with no tagged source takes the grammatical subject of its verb, or of the verb it hangs from
+# ("... and [added]", "[declined] to comment", "who [called for]")
+_SUBJECT_DEPS = frozenset({"nsubj"})
+_SUBJECT_VIA = frozenset({"xcomp", "ccomp", "conj"})
+
+
+def _subject(doc: Doc, heads: list[int], cue: tuple[int, int],
+             taken: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
+    """Token span [i, j) of the subject (the whole subtree of its ``nsubj``) of the cue's head word,
+    or, when it has none and is an ``xcomp``, ``ccomp`` or ``conj``, of the word it hangs from; None
+    without a parse, without a subject, or when that subject overlaps a tagged span."""
+    head = doc[_head(heads, *cue)]
+    for word in (head, head.head if head.dep_ in _SUBJECT_VIA else None):
+        if word is None:
+            break
+        subj = next((x for x in word.children if x.dep_ in _SUBJECT_DEPS), None)
+        if subj is None:
+            continue
+        i, j = subj.left_edge.i, subj.right_edge.i + 1
+        if any(a < j and i < b for a, b in taken):
+            return None
+        return i, j
+    return None
+
+
 def group(text: str, para: Paragraph, doc: Doc, labels: list[str],
           ctx: Context | None = None) -> list[tuple[Attribution, list[int]]]:
     """Tagged spans of one paragraph (``doc``: its parse) -> Attributions: each content span with its
@@ -840,9 +865,10 @@ def group(text: str, para: Paragraph, doc: Doc, labels: list[str],
     ctx = ctx or Context(doc, frozenset())
     # each cue's source: a source span linked to it in the tree (subject), else the nearest in its sentence
     cue_source: dict[int, tuple[int, int] | None] = {}
+    taken = [(i, j) for _, i, j in spans]
     for n, c in enumerate(cues):
         pick = _nearest_cue(ctx, sources, c, window=6)
-        cue_source[n] = sources[pick] if pick is not None else None
+        cue_source[n] = sources[pick] if pick is not None else _subject(doc, ctx.heads, c, taken)
     out = []
     for q in contents:
         n = _nearest_cue(ctx, cues, q, window=8)
