@@ -31,7 +31,7 @@ import numpy
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from train_tagger import gold_labels, parse_split, read_split  # noqa: E402
+from train_tagger import GoldArticle, gold_labels, parse_split, read_ann, read_split  # noqa: E402
 
 from onrecord.extract import encoder as enc  # noqa: E402
 from onrecord.extract.tagger import spans_from_bio  # noqa: E402
@@ -78,6 +78,20 @@ def examples(articles, parsed, wp: enc.WordPiece, vocab: dict[str, list[str]] | 
                     f[r >= 0] = feats[r[r >= 0]]
                 out.append((ids, tgt, f))
     return out, paras
+
+
+def other_annotations(data: Path, split: str, articles: list, parsed: list) -> tuple[list, list]:
+    """The annotations after the first of each article of ``articles`` (``read_split`` keeps the first),
+    each paired with its article's parse."""
+    base = data / "data" / split / "attributions"
+    more, more_parsed = [], []
+    for art, paras in zip(articles, parsed):
+        for ann in sorted(base.glob(f"{art.name}_*.ann"))[1:]:
+            if ann.stem.rsplit("_", 1)[0] != art.name:
+                continue
+            more.append(GoldArticle(art.name, art.text, read_ann(ann)))
+            more_parsed.append(paras)
+    return more, more_parsed
 
 
 def build_module(base: dict[str, numpy.ndarray], torch, dropout: float, feature_sizes: dict[str, int] | None = None,
@@ -273,6 +287,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=0, help="train on the first N articles only (a smoke run)")
     ap.add_argument("--gelu", choices=("tanh", "erf"), default="tanh",
                     help="GELU form to fine-tune with (tanh: four times faster in numpy; the base used erf)")
+    ap.add_argument("--keep-epochs", type=Path, help="also write each epoch's model into this folder")
+    ap.add_argument("--annotations", choices=("first", "all"), default="first",
+                    help="train on the first annotation of each train article, or on every annotation "
+                         "(articles annotated twice count twice, each with its own labels)")
     ap.add_argument("--features", action="store_true",
                     help="also feed the parser's features (tag, dependency, quote state, cue word, shape)")
     args = ap.parse_args(argv)
@@ -293,6 +311,10 @@ def main(argv: list[str] | None = None) -> int:
         dev_articles = dev_articles[: max(4, args.limit // 10)]
     train_parsed = parse_split(train_articles, args.cache, "train" if not args.limit else f"train{args.limit}", 1)
     dev_parsed = parse_split(dev_articles, args.cache, "dev" if not args.limit else f"dev{args.limit}", 1)
+    if args.annotations == "all":
+        more_articles, more_parsed = other_annotations(args.data, "train", train_articles, train_parsed)
+        log.info("train: %d more annotations of articles annotated more than once", len(more_articles))
+        train_articles, train_parsed = train_articles + more_articles, train_parsed + more_parsed
     vocab = feature_vocab(train_parsed) if args.features else None
     cues = frozenset((Path(__file__).resolve().parent.parent / "src/onrecord/models/tagger.cues.txt")
                      .read_text(encoding="utf-8").split()) if args.features else frozenset()
@@ -345,10 +367,17 @@ def main(argv: list[str] | None = None) -> int:
         log.info("epoch %d dev %s mean %.1f (%.0fs)", epoch, scored, mean, time.time() - t0)
         if mean > best_score:
             best, best_score = p, mean
+        if args.keep_epochs:
+            args.keep_epochs.mkdir(parents=True, exist_ok=True)
+            numpy.savez_compressed(args.keep_epochs / f"epoch{epoch}.npz", meta=numpy.array(json.dumps(
+                {"labels": list(enc.LABELS), "features": meta_features, "gelu": args.gelu, "history": history})),
+                **enc.pack(p, base))
     meta = {"base": enc.BASE_PACKAGE, "labels": list(enc.LABELS), "scheme": "inner", "epochs": args.epochs,
             "lr": args.lr, "batch_pieces": args.batch_pieces, "dropout": args.dropout, "seed": args.seed,
             "frozen": ["embeddings.word_embeddings.weight"], "history": history,
-            "trained_on": "PolNeAR v1.0.0 train (first annotation per article)", "features": meta_features,
+            "trained_on": "PolNeAR v1.0.0 train (" + ("first annotation per article" if args.annotations == "first"
+                                                      else "every annotation of every article") + ")",
+            "features": meta_features,
             "gelu": args.gelu}
     stored = enc.pack(best, base)
     meta["probe"] = probe(stored, base, wp, torch, {k: len(v) for k, v in meta_features.items()}
