@@ -219,6 +219,16 @@ def _links(articles: list[tuple[str, str, list[tuple[str, str, str, str]]]]) -> 
           [("the port director took bribes from shipping firms", "said", "Ada Brink", "person"),
            ("the accusation", "denied", "port director", "organization")])],
         [("the accusation", "the port director took bribes from shipping firms")], id="anaphor"),
+    pytest.param(  # a content that keeps its complementizer (the accurate engine's): the claim is what follows
+        [("Traders said Ostrava Energy raised its offer for the Kessing steel mill to 50 million euros.",
+          "2024-03-01", [("Ostrava Energy raised its offer for the Kessing steel mill to 50 million euros", "said",
+                          "Traders", "anonymous")]),
+         ("Ostrava Energy denied reports that it raised its offer for the Kessing steel mill.", "2024-03-03",
+          [("that it raised its offer for the Kessing steel mill", "denied reports", "Ostrava Energy",
+            "organization")])],
+        [("that it raised its offer for the Kessing steel mill",
+          "Ostrava Energy raised its offer for the Kessing steel mill to 50 million euros")],
+        id="content-with-that"),
 ])
 def test_links_in_a_ledger(articles, expected):
     assert _links(articles) == expected

@@ -65,6 +65,7 @@ def _flags(raw: str | None) -> tuple[str, ...]:
 
 
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019]?\s+")
+_THAT = re.compile(r"that\s+(?=\S)", re.IGNORECASE)
 
 
 def _before(text: str, a: int, reach: int) -> str:
@@ -215,7 +216,13 @@ def run_links(conn: sqlite3.Connection, config: LinkConfig = LinkConfig()) -> di
         around = ""
         if start is not None and end is not None:
             around = _sentence(text, start, end, config.sentence_chars).replace(text[start:end], " ... ")
-        said.append(Said(m.statement_id, m.article_id, m.date, m.content, cue, context, lead,
+        content = m.content or ""
+        that = _THAT.match(content)
+        if that and start is not None:
+            # "denied [that X ...]" (a learned content keeps PolNeAR's boundary): the claim is X
+            content, start = content[that.end():], start + that.end()
+            lead = _before(text, start, config.context_chars)
+        said.append(Said(m.statement_id, m.article_id, m.date, content, cue, context, lead,
                          flags.get(m.statement_id, ()), identity_of.get(m.statement_id), dup_of.get(m.article_id),
                          (start, end) if start is not None and end is not None else None, question,
                          m.name or "", m.type or "unknown", story_of.get(m.article_id), around))
