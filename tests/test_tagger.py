@@ -290,3 +290,30 @@ def test_tagged_source_wins_over_the_subject(nlp) -> None:  # type: ignore[no-un
     doc = nlp(para.doc.text)
     [(att, _)] = group(parsed.text, para, doc, _labels(doc, "said", "the pier would close", "the mayor"))
     assert att.source is not None and att.source.text == "the mayor"
+
+
+@pytest.mark.parametrize(
+    "text, source, expected",
+    [
+        # a tagged source that stops inside its noun phrase runs on to the noun it modifies
+        ("The Harbour Courier reported that the pier would close.", "The", "The Harbour Courier"),
+        ("Mrs. Ruiz said that the pier would close.", "Mrs.", "Mrs. Ruiz"),
+        # and takes the quantity or negation words before it
+        ("At least one councillor said that the pier would close.", "one councillor", "At least one councillor"),
+        ("Not everyone agreed that the pier should close.", "everyone", "Not everyone"),
+        # a whole mention stays as it is; a title before it is not a quantity word
+        ("Mayor Ana Ruiz said that the pier would close.", "Ana Ruiz", "Ana Ruiz"),
+        ("The harbour master said that the pier would close.", "The harbour master", "The harbour master"),
+    ],
+)
+def test_source_cut_inside_its_noun_phrase_is_completed(nlp, text: str, source: str,
+                                                        expected: str) -> None:  # type: ignore[no-untyped-def]
+    from onrecord.extract.tagger import group
+
+    parsed = parse(Article(text=text), nlp)
+    para = parsed.paragraphs[0]
+    doc = nlp(para.doc.text)
+    cue = next(w for w in ("reported", "said", "agreed") if f" {w} " in text)
+    content = text[text.index(cue) + len(cue) + 1:].rstrip(".")
+    [(att, _)] = group(parsed.text, para, doc, _labels(doc, cue, content, source))
+    assert att.source is not None and att.source.text == expected

@@ -851,6 +851,32 @@ def _subject(doc: Doc, heads: list[int], cue: tuple[int, int],
     return None
 
 
+# a learned source that stops inside its noun phrase: the words it modifies ("[The] Daily Caller",
+# "[CNN's Jake] Tapper"), and the quantity or negation words before it ("[at least] one Democrat",
+# "[not] everyone")
+_NP_INNER = frozenset({"det", "compound", "amod", "nummod"})
+_QUANTIFIERS = frozenset({"not", "at", "least", "most", "nearly", "almost", "about", "roughly", "approximately",
+                          "more", "fewer", "less", "than", "over", "under", "some"})
+
+
+def _completed(doc: Doc, span: tuple[int, int], taken: Sequence[tuple[int, int]]) -> tuple[int, int]:
+    """A source span (tokens [i, j)) run on to the noun its last word modifies (at most three words on)
+    and back over the quantity or negation words that modify its first words, where nothing else tagged
+    lies in between."""
+    i, j = span
+    others = [(a, b) for a, b in taken if (a, b) != span]
+    last = doc[j - 1]
+    while last.dep_ in _NP_INNER and j <= last.head.i < j + 3:
+        k = last.head.i + 1
+        if any(a < k and j < b for a, b in others):
+            break
+        j, last = k, doc[k - 1]
+    while i > 0 and doc[i - 1].lower_ in _QUANTIFIERS and doc[i - 1].dep_ in ("advmod", "neg", "quantmod") \
+            and i <= doc[i - 1].head.i < j and not any(a < i and i - 1 < b for a, b in others):
+        i -= 1
+    return i, j
+
+
 def group(text: str, para: Paragraph, doc: Doc, labels: list[str],
           ctx: Context | None = None) -> list[tuple[Attribution, list[int]]]:
     """Tagged spans of one paragraph (``doc``: its parse) -> Attributions: each content span with its
@@ -864,8 +890,9 @@ def group(text: str, para: Paragraph, doc: Doc, labels: list[str],
         return []
     ctx = ctx or Context(doc, frozenset())
     # each cue's source: a source span linked to it in the tree (subject), else the nearest in its sentence
-    cue_source: dict[int, tuple[int, int] | None] = {}
     taken = [(i, j) for _, i, j in spans]
+    sources = [_completed(doc, s, taken) for s in sources]
+    cue_source: dict[int, tuple[int, int] | None] = {}
     for n, c in enumerate(cues):
         pick = _nearest_cue(ctx, sources, c, window=6)
         cue_source[n] = sources[pick] if pick is not None else _subject(doc, ctx.heads, c, taken)
