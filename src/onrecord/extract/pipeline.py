@@ -12,7 +12,7 @@ from ..settings import Settings
 from .attributions import find_attributions
 from .cues import cue_lexicon
 from .parse import parse, parse_many
-from .quotes import CLOSING_MARKS, OPENING_MARKS
+from .quotes import CLOSING_MARKS, OPENING_MARKS, gold_kind, quoted_mask
 from .resolve import resolve
 from .types import Attribution, Paragraph, Parsed
 
@@ -129,8 +129,6 @@ def _lead(parsed: Parsed, attributions: list[Attribution], settings: Settings, t
         return (t.cue is not None and t.source is not None
                 and not any(w in not_cues or w in _CITING for w in t.cue.text.lower().split())
                 and _has_content_word(parsed, t))
-
-    from .quotes import gold_kind, quoted_mask
 
     mask = quoted_mask(parsed.text)
     tagged = []

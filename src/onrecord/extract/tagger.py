@@ -838,9 +838,7 @@ def _subject(doc: Doc, heads: list[int], cue: tuple[int, int],
     or, when it has none and is an ``xcomp``, ``ccomp`` or ``conj``, of the word it hangs from; None
     without a parse, without a subject, or when that subject overlaps a tagged span."""
     head = doc[_head(heads, *cue)]
-    for word in (head, head.head if head.dep_ in _SUBJECT_VIA else None):
-        if word is None:
-            break
+    for word in (head, head.head) if head.dep_ in _SUBJECT_VIA else (head,):
         subj = next((x for x in word.children if x.dep_ in _SUBJECT_DEPS), None)
         if subj is None:
             continue

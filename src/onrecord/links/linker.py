@@ -210,8 +210,6 @@ def run_links(conn: sqlite3.Connection, config: LinkConfig = LinkConfig()) -> di
             context = _sentence(text, cs, ce, config.context_chars)
             if m.content:
                 context = context.replace(m.content, " ... ")  # the frame around the content, not the content
-        if start is not None:
-            lead = _before(text, start, config.context_chars)
         question = end is not None and "?" in text[end: end + 3]
         around = ""
         if start is not None and end is not None:
@@ -221,6 +219,7 @@ def run_links(conn: sqlite3.Connection, config: LinkConfig = LinkConfig()) -> di
         if that and start is not None:
             # "denied [that X ...]" (a learned content keeps PolNeAR's boundary): the claim is X
             content, start = content[that.end():], start + that.end()
+        if start is not None:
             lead = _before(text, start, config.context_chars)
         said.append(Said(m.statement_id, m.article_id, m.date, content, cue, context, lead,
                          flags.get(m.statement_id, ()), identity_of.get(m.statement_id), dup_of.get(m.article_id),
