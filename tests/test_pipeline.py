@@ -170,6 +170,13 @@ LEAD = [
     ("Senator Ada Frost has accused the mayor of hiding the audit from voters.",
      [("indirect", "Senator Ada Frost", "has accused", "the mayor of hiding the audit from voters")]),
     ("The weather was mild and the ferries ran on time.", []),
+    # what is cited is a statement's content unless it names who is cited
+    ("Mayor Ada Frost cited the audit as the reason for the delay.",
+     [("indirect", "Mayor Ada Frost", "cited", "the audit as the reason for the delay")]),
+    ("The pier will reopen in May, Reuters reported, citing port officials.",
+     [("indirect", "port officials", "reported", "The pier will reopen in May")]),
+    # a refusal is on the record (flagged "refusal": test_lead_flags_a_refusal)
+    ("The harbor board declined to comment.", [("indirect", "The harbor board", "declined", "to comment")]),
 ]
 
 
@@ -190,6 +197,53 @@ def test_lead_drops_a_learned_content_of_one_function_word(word: str, monkeypatc
     monkeypatch.setattr(tagger_mod, "load_tagger", lambda *_: Fake())
     out = pipeline.add_tagged(parsed, [], Settings.load(env={}, tagger_min_confidence=0.0, **ACCURATE))
     assert [a.content.text for a in out] == ["the port will close"]
+
+
+# content after "The board, citing" -> kept as a statement (True) or read as a relay (False)
+CITED = [
+    ("a threat to public safety", True),
+    ("it as an example of neglect", True),
+    ("the audit as the reason for the delay", True),
+    ("port officials", False),
+    ("Taliban sources", False),
+    ("a spokesman for the ministry", False),
+    ("him", False),
+    ("the Harbor Gazette", False),
+]
+
+
+@pytest.mark.parametrize(("cited", "kept"), CITED)
+def test_lead_keeps_what_is_cited_unless_it_names_who_is_cited(cited: str, kept: bool,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """'Clinton cited [his remarks as examples]' is a statement (PolNeAR dev: 16 of 17 such were gold
+    attributions, all dropped while every cite was read as a relay); 'Reuters reported, citing [Taliban
+    sources]' is a relay: the sources are the speakers of what Reuters reported."""
+    text = f"The board, citing {cited}, closed the pier."
+    parsed = pipeline.parse(pipeline.Article(text=text), pipeline.nlp_mod.load())
+    tagged = [_att(text, cited, "citing", "The board")]
+
+    class Fake:
+        def attributions(self, parsed, *, only_parsed, keep, mix):  # type: ignore[no-untyped-def]
+            return [t for t in tagged if keep(t)]
+
+    from onrecord.extract import tagger as tagger_mod
+
+    monkeypatch.setattr(tagger_mod, "load_tagger", lambda *_: Fake())
+    out = pipeline.add_tagged(parsed, [], Settings.load(env={}, tagger_min_confidence=0.0, **ACCURATE))
+    assert [a.content.text for a in out] == ([cited] if kept else [])
+
+
+@pytest.mark.parametrize("sentence", [
+    "The harbor board declined to comment.",
+    "Mayor Ada Frost has refused to release the audit.",
+])
+def test_lead_flags_a_refusal(sentence: str) -> None:
+    """The accurate engine keeps PolNeAR's refusals ('declined to comment' is on the record, and 10 of
+    them were gold attributions on dev), flagged so that a reader can set them apart; the default
+    engine does not report them (test_learned_refusal_is_not_a_statement)."""
+    [s] = extract_text(sentence, settings=Settings.load(env={}, **ACCURATE)).statements
+    assert "refusal" in s.flags and "denial" not in s.flags
+    assert s.speaker.mention is not None and sentence.startswith(s.speaker.mention.text)
 
 
 @pytest.mark.parametrize(("text", "expected"), LEAD)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from .. import nlp as nlp_mod
@@ -11,6 +12,7 @@ from ..model import Article, Problem, Record, Span
 from ..settings import Settings
 from .attributions import find_attributions
 from .cues import cue_lexicon
+from .mentions import document_nouns, lexicon_sections, org_nouns, role_nouns
 from .parse import parse, parse_many
 from .quotes import CLOSING_MARKS, OPENING_MARKS, gold_kind, quoted_mask
 from .resolve import resolve
@@ -127,7 +129,7 @@ def _lead(parsed: Parsed, attributions: list[Attribution], settings: Settings, t
 
     def keep(t: Attribution) -> bool:
         return (t.cue is not None and t.source is not None
-                and not any(w in not_cues or w in _CITING for w in t.cue.text.lower().split())
+                and not _relay(parsed, t, settings.language)
                 and _has_content_word(parsed, t))
 
     mask = quoted_mask(parsed.text)
@@ -139,7 +141,10 @@ def _lead(parsed: Parsed, attributions: list[Attribution], settings: Settings, t
         # the kind by the share of the content's words inside quote marks (direct from 90 %), as
         # the annotators of PolNeAR label it: a stray scare quote does not make a statement mixed
         kind = gold_kind(parsed.text, ((content.start, content.end),), mask)
-        tagged.append(replace(t, content=content, cue=_trimmed(t.cue) if t.cue else None, kind=kind))
+        flags = t.flags
+        if t.cue is not None and any(w in not_cues for w in t.cue.text.lower().split()):
+            flags += ("refusal",)  # "he [declined] [to comment]": on the record, though nothing is said
+        tagged.append(replace(t, content=content, cue=_trimmed(t.cue) if t.cue else None, kind=kind, flags=flags))
     spans = [(t.content.start, t.content.end) for t in tagged]
     rules = [a for a in attributions if a.kind == "direct"
              and not any(a.content.start < y and x < a.content.end for x, y in spans)]
@@ -147,8 +152,46 @@ def _lead(parsed: Parsed, attributions: list[Attribution], settings: Settings, t
 
 
 # "Reuters reported, citing Taliban sources": PolNeAR makes "Taliban sources" the content of a cue
-# "citing"; onrecord keeps the relay on the statement it carries ("via: Reuters"), not as a statement
-_CITING = frozenset({"citing", "cited", "cites", "cite"})
+# "citing"; onrecord keeps the relay on the statement it carries ("via: Reuters"), not as a statement.
+# What is cited can also be a statement's content: "Clinton cited [his remarks as examples]", "the
+# court ruled, citing [a threat to public health]"; those stay.
+_CITING = frozenset({"citing", "cited", "cites", "cite", "quoting", "quoted", "quotes", "quote"})
+_SPEAKER_ENTITIES = frozenset({"PERSON", "ORG", "NORP"})
+_PERSONAL = frozenset({"him", "her", "them", "me", "us"})
+
+
+@lru_cache(maxsize=8)
+def _speaker_nouns(language: str) -> frozenset[str]:
+    return (role_nouns(language) | org_nouns(language) | lexicon_sections("anonymous.txt", language).get("nouns", frozenset())
+            | frozenset(document_nouns(language)))
+
+
+def _relay(parsed: Parsed, t: Attribution, language: str) -> bool:
+    """A learned statement whose cue cites or quotes and whose content names who or what is cited (a
+    person, an organisation, unnamed sources, a document): a relay, not a statement."""
+    assert t.cue is not None
+    if not any(w in _CITING for w in t.cue.text.lower().split()):
+        return False
+    nouns = _speaker_nouns(language)
+    para = parsed.paragraphs[t.paragraph]
+    toks = _tokens(para, t.content)
+    if toks is None or not para.doc.has_annotation("DEP"):
+        # a paragraph the tagger parsed for itself (its parse is not kept): the words themselves
+        words = t.content.text.split()[:4]
+        return bool(words) and (all(w[:1].isupper() for w in words)
+                                or any(_speaker_noun(w.lower().strip(".,;:"), nouns) for w in words))
+    head = toks.root
+    if head.pos_ == "PRON":
+        return head.lower_ in _PERSONAL  # "citing him", not "cited it as an example"
+    if head.pos_ not in ("NOUN", "PROPN"):
+        return False
+    return head.ent_type_ in _SPEAKER_ENTITIES or head.pos_ == "PROPN" or _speaker_noun(head.lower_, nouns)
+
+
+def _speaker_noun(word: str, nouns: frozenset[str]) -> bool:
+    """``word`` or its singular (the pipeline does not lemmatize) is a speaker noun: "officials", "sources"."""
+    return (word in nouns or (word.endswith("s") and word[:-1] in nouns)
+            or (word.endswith("ies") and word[:-3] + "y" in nouns))
 _EDGE = " \t\n,;:"
 
 
