@@ -317,3 +317,33 @@ def test_source_cut_inside_its_noun_phrase_is_completed(nlp, text: str, source: 
     content = text[text.index(cue) + len(cue) + 1:].rstrip(".")
     [(att, _)] = group(parsed.text, para, doc, _labels(doc, cue, content, source))
     assert att.source is not None and att.source.text == expected
+
+
+@pytest.mark.parametrize(
+    "text, cue, content, expected",
+    [
+        # a tagged content that stops inside its phrase runs on to the phrase's end
+        ("The senator voted against the Harbour Safety Act of 2015 because it cut funds.", "voted against",
+         "the Harbour Safety Act", "the Harbour Safety Act of 2015"),
+        ("The mayor thanked her deputy, Ana Ruiz, for the report.", "thanked", "her deputy",
+         "her deputy, Ana Ruiz,"),
+        # a noun phrase cut before its noun is not (on PolNeAR dev that lost more than it won)
+        ("The senator voted against the Harbour Safety Act of 2015.", "voted against", "the Harbour Safety",
+         "the Harbour Safety"),
+        # a whole phrase stays as it is
+        ("The mayor said that the pier would close in May.", "said", "that the pier would close in May",
+         "that the pier would close in May"),
+        # not over another tagged span: here the cue
+        ("The pier will close, the mayor said.", "said", "The pier will close", "The pier will close"),
+    ],
+)
+def test_content_cut_inside_its_phrase_runs_on(nlp, text: str, cue: str, content: str,
+                                               expected: str) -> None:  # type: ignore[no-untyped-def]
+    from onrecord.extract.tagger import group
+
+    parsed = parse(Article(text=text), nlp)
+    para = parsed.paragraphs[0]
+    doc = nlp(para.doc.text)
+    source = "The senator" if text.startswith("The senator") else "The mayor" if text.startswith("The mayor") else "the mayor"
+    [(att, _)] = group(parsed.text, para, doc, _labels(doc, cue, content, source))
+    assert att.content.text == expected

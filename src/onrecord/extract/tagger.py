@@ -875,6 +875,22 @@ def _completed(doc: Doc, span: tuple[int, int], taken: Sequence[tuple[int, int]]
     return i, j
 
 
+def _run_on(doc: Doc, span: tuple[int, int], taken: Sequence[tuple[int, int]]) -> tuple[int, int]:
+    """A learned content (tokens [i, j)) that stops inside its phrase runs on to the phrase's end: the
+    last word under its head word, where no other tagged span lies in between ("[the rosy-sounding
+    Justice] for Victims of Trafficking Act", "[his senior climate adviser], Brian Deese,")."""
+    i, j = span
+    if not doc.has_annotation("DEP"):
+        return span
+    heads = [k for k in range(i, j) if doc[k].head.i == k or not i <= doc[k].head.i < j]
+    if len(heads) != 1:
+        return span
+    end = doc[heads[0]].right_edge.i + 1
+    if end <= j or any(a < end and j < b for a, b in taken if (a, b) != span):
+        return span
+    return i, end
+
+
 def group(text: str, para: Paragraph, doc: Doc, labels: list[str],
           ctx: Context | None = None) -> list[tuple[Attribution, list[int]]]:
     """Tagged spans of one paragraph (``doc``: its parse) -> Attributions: each content span with its
@@ -890,6 +906,7 @@ def group(text: str, para: Paragraph, doc: Doc, labels: list[str],
     # each cue's source: a source span linked to it in the tree (subject), else the nearest in its sentence
     taken = [(i, j) for _, i, j in spans]
     sources = [_completed(doc, s, taken) for s in sources]
+    contents = [_run_on(doc, q, taken) for q in contents]
     cue_source: dict[int, tuple[int, int] | None] = {}
     for n, c in enumerate(cues):
         pick = _nearest_cue(ctx, sources, c, window=6)
