@@ -157,7 +157,7 @@ LEAD = [
      [("indirect", "officials", "said", "Harbor master Lena Ortiz expects the port to reopen by Friday")]),
     ("The council believes the bridge is unsafe. Its members voted to close it on Monday.",
      [("indirect", "The council", "believes", "the bridge is unsafe"),
-      ("indirect", "Its members", "voted", "to close it")]),
+      ("indirect", "Its members", "voted", "to close it on Monday")]),
     # edge quote marks and commas are trimmed from a learned content, a colon from its cue
     ('"We will not give up," Frost told reporters on Tuesday.', [("direct", "Frost", "told", "We will not give up")]),
     ('Frost said: "It is done."', [("direct", "Frost", "said", "It is done.")]),
@@ -177,6 +177,13 @@ LEAD = [
      [("indirect", "port officials", "reported", "The pier will reopen in May")]),
     # a refusal is on the record (flagged "refusal": test_lead_flags_a_refusal)
     ("The harbor board declined to comment.", [("indirect", "The harbor board", "declined", "to comment")]),
+    # an agentless passive is a statement with no speaker; its parts around the cue are one content
+    ("The mayor is expected to resign next week.",
+     [("indirect", None, "is expected", "The mayor is expected to resign next week")]),
+    # ... and it is not the previous statement's speaker's
+    ('"We checked it twice," she added. The mayor is widely expected to resign.',
+     [("direct", "she", "added", "We checked it twice"),
+      ("indirect", None, "is widely expected", "The mayor is widely expected to resign")]),
 ]
 
 
@@ -244,6 +251,40 @@ def test_lead_flags_a_refusal(sentence: str) -> None:
     [s] = extract_text(sentence, settings=Settings.load(env={}, **ACCURATE)).statements
     assert "refusal" in s.flags and "denial" not in s.flags
     assert s.speaker.mention is not None and sentence.startswith(s.speaker.mention.text)
+
+
+def test_lead_agentless_statement_has_an_unknown_speaker() -> None:
+    text = "Frost said the pier was safe. The ferry company was accused of hiding the audit."
+    rec = extract_text(text, settings=Settings.load(env={}, **ACCURATE))
+    [said, accused] = rec.statements
+    assert said.speaker.name == "Frost"
+    assert accused.cue is not None and accused.cue.text.startswith("was accused")
+    assert accused.speaker.name is None and accused.speaker.type == "unknown" and accused.speaker.mention is None
+    assert "agentless" in accused.flags
+
+
+@pytest.mark.parametrize(("parts", "joined"), [
+    # subject, cue, complement -> one content
+    (["The mayor", "to resign"], "The mayor is expected to resign"),
+    # a single part stays as it is
+    (["to resign"], "to resign"),
+])
+def test_lead_joins_the_parts_of_an_agentless_content(parts: list[str], joined: str,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "The mayor is expected to resign."
+    parsed = pipeline.parse(pipeline.Article(text=text), pipeline.nlp_mod.load())
+    tagged = [_att(text, part, "is expected", None) for part in parts]
+
+    class Fake:
+        def attributions(self, parsed, *, only_parsed, keep, mix):  # type: ignore[no-untyped-def]
+            return [t for t in tagged if keep(t)]
+
+    from onrecord.extract import tagger as tagger_mod
+
+    monkeypatch.setattr(tagger_mod, "load_tagger", lambda *_: Fake())
+    out = pipeline.add_tagged(parsed, [], Settings.load(env={}, tagger_min_confidence=0.0, **ACCURATE))
+    assert [a.content.text for a in out] == [joined]
+    assert all("agentless" in a.flags for a in out)
 
 
 @pytest.mark.parametrize(("text", "expected"), LEAD)

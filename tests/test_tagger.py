@@ -347,3 +347,21 @@ def test_content_cut_inside_its_phrase_runs_on(nlp, text: str, cue: str, content
     source = "The senator" if text.startswith("The senator") else "The mayor" if text.startswith("The mayor") else "the mayor"
     [(att, _)] = group(parsed.text, para, doc, _labels(doc, cue, content, source))
     assert att.content.text == expected
+
+
+def test_source_in_another_sentence_is_not_the_cues(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'... she added. The mayor [is widely expected] to resign': a tagged source next to a cue but in
+    the sentence before it is not its source (it spoke the sentence before)."""
+    from onrecord.extract.tagger import group
+
+    text = "The pier is safe, she added. The mayor is widely expected to resign."
+    parsed = parse(Article(text=text), nlp)
+    para = parsed.paragraphs[0]
+    doc = nlp(para.doc.text)
+    labels = _labels(doc, "added", "The pier is safe", "she")
+    more = _labels(doc, "is widely expected", "to resign")
+    labels = [b if b != "O" else a for a, b in zip(labels, more)]
+    found = group(parsed.text, para, doc, labels)
+    by_cue = {att.cue.text: att for att, _ in found if att.cue}
+    assert by_cue["added"].source is not None and by_cue["added"].source.text == "she"
+    assert by_cue["is widely expected"].source is None

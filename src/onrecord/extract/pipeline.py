@@ -114,6 +114,44 @@ def _tokens(para: Paragraph, span: Span) -> Any:
     return para.doc.char_span(span.start - para.start, span.end - para.start, alignment_mode="expand")
 
 
+def _agentless(parsed: Parsed, t: Attribution) -> bool:
+    """A learned cue with no source that is a passive verb: "[The mayor] [is expected] [to resign]",
+    "[Ortiz] [was accused] [of hiding the audit]". PolNeAR counts these attributions with no source; their
+    speaker is unknown, not the previous statement's."""
+    assert t.cue is not None
+    para = parsed.paragraphs[t.paragraph]
+    toks = _tokens(para, t.cue)
+    if toks is None or not para.doc.has_annotation("DEP"):
+        return False
+    return any(c.dep_ in ("auxpass", "nsubjpass") for c in toks.root.children)
+
+
+def _joined_agentless(text: str, tagged: list[Attribution]) -> list[Attribution]:
+    """The parts of one agentless content around its cue as one statement ("[The mayor] is expected [to
+    resign]" -> "The mayor is expected to resign"), where nothing but the cue and at most three words lie
+    between them."""
+    by_cue: dict[tuple[int, int], list[int]] = {}
+    for n, t in enumerate(tagged):
+        if t.source is None and t.cue is not None:
+            by_cue.setdefault((t.cue.start, t.cue.end), []).append(n)
+    drop: set[int] = set()
+    out = list(tagged)
+    for (c0, c1), ns in by_cue.items():
+        if len(ns) < 2:
+            continue
+        parts = sorted((tagged[n] for n in ns), key=lambda t: t.content.start)
+        a, b = parts[0].content.start, parts[-1].content.end
+        between = text[parts[0].content.end:c0] + " " + text[c1:parts[-1].content.start]
+        if not a < c0 < b or any(p.content.end > q.content.start for p, q in zip(parts, parts[1:])) \
+                or len(between.split()) > 3:
+            continue
+        first = min(ns)
+        out[first] = replace(tagged[first], content=Span(text[a:b], a, b),
+                             confidence=min(tagged[n].confidence for n in ns))
+        drop.update(n for n in ns if n != first)
+    return [t for n, t in enumerate(out) if n not in drop]
+
+
 def _lead(parsed: Parsed, attributions: list[Attribution], settings: Settings, tagger: Any,
           lexicon: Any) -> list[Attribution]:
     """The ``lead`` scope: the tagger reads every paragraph (parsing those the rules skipped) and its
@@ -128,7 +166,7 @@ def _lead(parsed: Parsed, attributions: list[Attribution], settings: Settings, t
     not_cues = lexicon.not_cues
 
     def keep(t: Attribution) -> bool:
-        return (t.cue is not None and t.source is not None
+        return (t.cue is not None and (t.source is not None or _agentless(parsed, t))
                 and not _relay(parsed, t, settings.language)
                 and _has_content_word(parsed, t))
 
@@ -144,7 +182,10 @@ def _lead(parsed: Parsed, attributions: list[Attribution], settings: Settings, t
         flags = t.flags
         if t.cue is not None and any(w in not_cues for w in t.cue.text.lower().split()):
             flags += ("refusal",)  # "he [declined] [to comment]": on the record, though nothing is said
+        if t.source is None:
+            flags += ("agentless",)
         tagged.append(replace(t, content=content, cue=_trimmed(t.cue) if t.cue else None, kind=kind, flags=flags))
+    tagged = _joined_agentless(parsed.text, tagged)
     spans = [(t.content.start, t.content.end) for t in tagged]
     rules = [a for a in attributions if a.kind == "direct"
              and not any(a.content.start < y and x < a.content.end for x, y in spans)]

@@ -265,7 +265,9 @@ def _start(disc: Discourse, a: Attribution, before: list[_Work], labels: Transcr
     if via is None and isinstance(addressee, Span):
         via = outlet_name(addressee.text)
     if speaker is None:
-        speaker = _floating(disc, a, before)
+        # an agentless passive ("is expected to win") names no one who said it; a lone quotation is
+        # the previous speaker's
+        speaker = Speaker(None, "unknown", None) if "agentless" in a.flags else _floating(disc, a, before)
     w = _Work(a, speaker, via)
     if interview_flag:
         w.notes.append(interview_flag)

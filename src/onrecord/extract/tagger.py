@@ -909,7 +909,7 @@ def group(text: str, para: Paragraph, doc: Doc, labels: list[str],
     contents = [_run_on(doc, q, taken) for q in contents]
     cue_source: dict[int, tuple[int, int] | None] = {}
     for n, c in enumerate(cues):
-        pick = _nearest_cue(ctx, sources, c, window=6)
+        pick = _nearest_cue(ctx, sources, c, window=0)
         cue_source[n] = sources[pick] if pick is not None else _subject(doc, ctx.heads, c, taken)
     out = []
     for q in contents:
