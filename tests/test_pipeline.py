@@ -177,6 +177,11 @@ LEAD = [
      [("indirect", "port officials", "reported", "The pier will reopen in May")]),
     # a refusal is on the record (flagged "refusal": test_lead_flags_a_refusal)
     ("The harbor board declined to comment.", [("indirect", "The harbor board", "declined", "to comment")]),
+    # a non-breaking space inside a span does not cut it (regression: "Gov.\u00a0" was a content of its own)
+    ("Republican nominee\u00a0Gov.\u00a0Ana Ruiz said the debate was\u00a0unfair to voters.",
+     [("indirect", "Republican nominee\u00a0Gov.\u00a0Ana Ruiz", "said", "the debate was\u00a0unfair to voters")]),
+    ("A\u00a0Harbour Courier poll shows that\u00a0Ruiz leads in the\u00a0north.",
+     [("indirect", "A\u00a0Harbour Courier poll", "shows", "that\u00a0Ruiz leads in the\u00a0north")]),
     # an agentless passive is a statement with no speaker; its parts around the cue are one content
     ("The mayor is expected to resign next week.",
      [("indirect", None, "is expected", "The mayor is expected to resign next week")]),

@@ -734,7 +734,21 @@ class EncoderTagger(Tagger):
             marg = weights.marginals_of(weights.scores(ctx.features(r)), self.crf.temperature)
             p = (1.0 - mix) * numpy.exp(lp) + mix * marg[:, self._crf_columns(weights)]
             lp = numpy.log(numpy.maximum(p, 1e-12))
-        return self._viterbi(lp), lp
+        space = {k for k in range(len(lp)) if ctx.space[r.start + k]}
+        if not space:
+            return self._viterbi(lp), lp
+        # white space (a non-breaking space, "A\u00a0Bloomberg poll") is no word: the labels are those of
+        # the words around it, and a span that runs on over it takes it in
+        words = [k for k in range(len(lp)) if not ctx.space[r.start + k]]
+        seq = ["O"] * len(lp)
+        for k, lab in zip(words, self._viterbi(lp[words]) if words else []):
+            seq[k] = lab
+        for k in sorted(space):
+            before = next((seq[x] for x in range(k - 1, -1, -1) if x not in space), "O")
+            after = next((seq[x] for x in range(k + 1, len(seq)) if x not in space), "O")
+            if before != "O" and after == "I-" + before[2:]:
+                seq[k] = after
+        return seq, lp
 
     def _crf_columns(self, weights: Weights) -> list[int]:
         """The CRF's label columns in the encoder's label order."""
