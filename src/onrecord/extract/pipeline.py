@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from functools import lru_cache
@@ -184,7 +185,10 @@ def _lead(parsed: Parsed, attributions: list[Attribution], settings: Settings, t
             flags += ("refusal",)  # "he [declined] [to comment]": on the record, though nothing is said
         if t.source is None:
             flags += ("agentless",)
-        tagged.append(replace(t, content=content, cue=_trimmed(t.cue) if t.cue else None, kind=kind, flags=flags))
+        cue = _without_of(_trimmed(t.cue)) if t.cue else None
+        if cue is not None:
+            cue, content = _with_particle(parsed.text, cue, content)
+        tagged.append(replace(t, content=content, cue=cue, kind=kind, flags=flags))
     tagged = _joined_agentless(parsed.text, tagged)
     spans = [(t.content.start, t.content.end) for t in tagged]
     rules = [a for a in attributions if a.kind == "direct"
@@ -256,6 +260,42 @@ def _trimmed(span: Span) -> Span:
     if i == j or (i, j) == (0, len(text)):
         return span
     return Span(text[i:j], span.start + i, span.start + j)
+
+
+# "Obama [said] of the plan": PolNeAR train leaves the "of" out of the cue 38 times in 55
+_SAID_OF = re.compile(r"\b(?:say|says|said|saying|recall|recalls|recalled|write|writes|wrote|tell|tells|told)\s+of$",
+                      re.IGNORECASE)
+
+
+def _without_of(span: Span) -> Span:
+    """A learned cue that ends in a speech verb and "of" without the "of"."""
+    if not _SAID_OF.search(span.text):
+        return span
+    text = span.text[:-2].rstrip()
+    return Span(text, span.start, span.start + len(text))
+
+
+# "[called] for an inquiry", "[talked] about the plan": PolNeAR train puts the preposition in the cue
+# 184 times in 188 after these verbs
+_PARTICLE = re.compile(r"\b(?:(?:call|calls|called|calling)\s+(?:for|on)|(?:talk|talks|talked|talking)\s+about"
+                       r"|(?:point|points|pointed|pointing)\s+to|(?:focus|focuses|focused|focusing)\s+on)$",
+                       re.IGNORECASE)
+
+
+def _with_particle(text: str, cue: Span, content: Span) -> tuple[Span, Span]:
+    """A learned cue that stops before the preposition its verb takes ("called [for]") runs on over it,
+    and a content that begins with it starts after it."""
+    m = re.match(r"\s+(\w+)", text[cue.end:cue.end + 20])
+    if m is None or not _PARTICLE.search(cue.text + " " + m.group(1)):
+        return cue, content
+    end = cue.end + m.end()
+    if not (content.end <= cue.start or content.start >= end or content.start >= cue.end):
+        return cue, content
+    cue = Span(text[cue.start:end], cue.start, end)
+    if content.start < end < content.end:
+        start = end + len(text[end:content.end]) - len(text[end:content.end].lstrip())
+        content = Span(text[start:content.end], start, content.end)
+    return cue, content
 
 
 _FUNCTION_TAGS = frozenset({"PRP", "PRP$", "DT", "PDT", "WDT", "WP", "WP$", "WRB", "IN", "CC", "TO", "EX", "RB",
