@@ -96,6 +96,27 @@ def test_reported_citing_found_without_the_finder_saying_so() -> None:
     assert (st.speaker.type, st.speaker.affiliation, st.via) == ("anonymous", "Northern Front", "Reuters")
 
 
+@pytest.mark.parametrize(("text", "cited", "speaker", "via"), [
+    # a reason is cited, not a speaker: the reporter stays the speaker (regression: "a rise in shipping"
+    # was the speaker, via Reuters)
+    ("The harbor would reopen in May, Reuters reported, citing a rise in shipping.", "a rise in shipping",
+     "Reuters", None),
+    ("The harbor would reopen in May, the union said, citing falling wages.", "falling wages", "union", None),
+    # who is cited speaks
+    ("The harbor would reopen in May, Reuters reported, citing port officials.", "port officials",
+     "port officials", "Reuters"),
+    ("The harbor would reopen in May, Reuters reported, citing a ministry spokesman.", "a ministry spokesman",
+     "a ministry spokesman", "Reuters"),
+])
+def test_citing_a_reason_is_no_relay(text: str, cited: str, speaker: str, via: str | None) -> None:
+    source = "Reuters" if "Reuters" in text else "the union"
+    cue = "reported" if "reported" in text else "said"
+    statements, _ = resolved(text, [Spec("indirect", "The harbor would reopen in May", cue, source,
+                                         {"citing": cited})], published="2024-03-06")
+    st = statements[0]
+    assert (st.speaker.name, st.via) == (speaker, via)
+
+
 def test_outlet_as_the_source_is_not_a_relay() -> None:
     text = "According to the AP, the harbor would reopen."
     statements, _ = resolved(text, [Spec("indirect", CONTENT, "According to", "the AP")], published="2024-03-06")

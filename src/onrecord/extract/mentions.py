@@ -64,6 +64,36 @@ def document_nouns(language: str = "en") -> dict[str, str]:
     return {k.lower(): v for k, v in lexicon_table("documents.txt", language).items()}
 
 
+@lru_cache(maxsize=8)
+def speaker_nouns(language: str = "en") -> frozenset[str]:
+    """Nouns that name who can say something: roles, organisations, unnamed sources, documents."""
+    return (role_nouns(language) | org_nouns(language)
+            | lexicon_sections("anonymous.txt", language).get("nouns", frozenset())
+            | frozenset(document_nouns(language)))
+
+
+_SPEAKER_ENTITIES = frozenset({"PERSON", "ORG", "NORP"})
+_PERSONAL = frozenset({"him", "her", "them", "me", "us"})
+
+
+def is_speaker_noun(word: str, language: str = "en") -> bool:
+    """``word`` or its singular (the pipeline does not lemmatize) is a speaker noun: "officials", "sources"."""
+    nouns = speaker_nouns(language)
+    word = word.lower()
+    return (word in nouns or (word.endswith("s") and word[:-1] in nouns)
+            or (word.endswith("ies") and word[:-3] + "y" in nouns))
+
+
+def names_a_speaker(head: Token, language: str = "en") -> bool:
+    """The head word of a noun phrase names who can say something: a person, an organisation, unnamed
+    sources, a document, "him" ("citing [Taliban sources]"), not a thing ("citing [a threat to health]")."""
+    if head.pos_ == "PRON":
+        return head.lower_ in _PERSONAL
+    if head.pos_ not in ("NOUN", "PROPN"):
+        return False
+    return head.ent_type_ in _SPEAKER_ENTITIES or head.pos_ == "PROPN" or is_speaker_noun(head.lower_, language)
+
+
 @lru_cache(maxsize=4)
 def outlets(language: str = "en") -> dict[str, str]:
     """Every spelling of a news outlet -> its canonical name."""

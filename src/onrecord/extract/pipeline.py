@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
-from functools import lru_cache
 from typing import Any
 
 from .. import nlp as nlp_mod
@@ -13,7 +12,7 @@ from ..model import Article, Problem, Record, Span
 from ..settings import Settings
 from .attributions import find_attributions
 from .cues import cue_lexicon
-from .mentions import document_nouns, lexicon_sections, org_nouns, role_nouns
+from .mentions import is_speaker_noun, names_a_speaker
 from .parse import parse, parse_many
 from .quotes import CLOSING_MARKS, OPENING_MARKS, gold_kind, quoted_mask
 from .resolve import resolve
@@ -201,14 +200,6 @@ def _lead(parsed: Parsed, attributions: list[Attribution], settings: Settings, t
 # What is cited can also be a statement's content: "Clinton cited [his remarks as examples]", "the
 # court ruled, citing [a threat to public health]"; those stay.
 _CITING = frozenset({"citing", "cited", "cites", "cite", "quoting", "quoted", "quotes", "quote"})
-_SPEAKER_ENTITIES = frozenset({"PERSON", "ORG", "NORP"})
-_PERSONAL = frozenset({"him", "her", "them", "me", "us"})
-
-
-@lru_cache(maxsize=8)
-def _speaker_nouns(language: str) -> frozenset[str]:
-    return (role_nouns(language) | org_nouns(language) | lexicon_sections("anonymous.txt", language).get("nouns", frozenset())
-            | frozenset(document_nouns(language)))
 
 
 def _relay(parsed: Parsed, t: Attribution, language: str) -> bool:
@@ -217,26 +208,16 @@ def _relay(parsed: Parsed, t: Attribution, language: str) -> bool:
     assert t.cue is not None
     if not any(w in _CITING for w in t.cue.text.lower().split()):
         return False
-    nouns = _speaker_nouns(language)
     para = parsed.paragraphs[t.paragraph]
     toks = _tokens(para, t.content)
     if toks is None or not para.doc.has_annotation("DEP"):
         # a paragraph the tagger parsed for itself (its parse is not kept): the words themselves
         words = t.content.text.split()[:4]
         return bool(words) and (all(w[:1].isupper() for w in words)
-                                or any(_speaker_noun(w.lower().strip(".,;:"), nouns) for w in words))
-    head = toks.root
-    if head.pos_ == "PRON":
-        return head.lower_ in _PERSONAL  # "citing him", not "cited it as an example"
-    if head.pos_ not in ("NOUN", "PROPN"):
-        return False
-    return head.ent_type_ in _SPEAKER_ENTITIES or head.pos_ == "PROPN" or _speaker_noun(head.lower_, nouns)
+                                or any(is_speaker_noun(w.strip(".,;:"), language) for w in words))
+    return names_a_speaker(toks.root, language)
 
 
-def _speaker_noun(word: str, nouns: frozenset[str]) -> bool:
-    """``word`` or its singular (the pipeline does not lemmatize) is a speaker noun: "officials", "sources"."""
-    return (word in nouns or (word.endswith("s") and word[:-1] in nouns)
-            or (word.endswith("ies") and word[:-3] + "y" in nouns))
 _EDGE = " \t\n,;:"
 
 

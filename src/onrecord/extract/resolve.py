@@ -41,7 +41,7 @@ from .channels import (
     find_relays,
 )
 from .dates import DateMention, ResolvedDate, find_dates, parse_iso, resolve_date
-from .mentions import outlet_name
+from .mentions import names_a_speaker, outlet_name
 from .speakers import Discourse
 from .types import Attribution, Paragraph, Parsed
 
@@ -253,7 +253,8 @@ def _start(disc: Discourse, a: Attribution, before: list[_Work], labels: Transcr
     citing = a.extra.get("citing")
     if not isinstance(citing, Span) and speaker is not None and speaker.type in ("outlet", "organization"):
         citing = _citing(disc, a)
-    if isinstance(citing, Span) and speaker is not None and speaker.type in ("outlet", "organization"):
+    if isinstance(citing, Span) and speaker is not None and speaker.type in ("outlet", "organization") \
+            and _cites_a_speaker(disc, citing):
         relay = outlet_name(speaker.name or "") or speaker.name
         cited = disc.speaker(citing)
         if cited is not None:
@@ -300,6 +301,17 @@ def _citing(disc: Discourse, a: Attribution) -> Span | None:
                 toks = disc._np_tokens(obj)
                 return p.span(disc.parsed.text, toks[0].i, toks[-1].i + 1)
     return None
+
+
+def _cites_a_speaker(disc: Discourse, citing: Span) -> bool:
+    """What "X reported, citing ..." cites is who spoke ("citing [port officials]"), not a reason
+    ("citing [a rise in shipping]": then X stays the speaker)."""
+    toks = disc.tokens_of(citing)
+    if not toks or not toks[0].doc.has_annotation("DEP"):
+        return True
+    ids = {t.i for t in toks}
+    root = next((t for t in toks if t.head.i not in ids or t.head.i == t.i), toks[0])
+    return names_a_speaker(root, disc.language)
 
 
 def _floating(disc: Discourse, a: Attribution, before: list[_Work]) -> Speaker:
