@@ -35,6 +35,12 @@ def labels(text: str) -> list[tuple[str, str | None, str, bool]]:
         ("RUIZ: Yes.", []),
         # a colon later in the sentence is not a label
         ("The mayor had one goal: reopen the pier by May.", []),
+        # a transcript quoted paragraph by paragraph: the opening mark comes before the label
+        ('"KELLER: We never planned to close the school.\n\n"RUIZ: Then why did you vote for it?',
+         [("KELLER", ":", "We never planned to close the school.", True),
+          ("RUIZ", ":", "Then why did you vote for it?", True)]),
+        # ... for upper-case labels only: a quoted sentence with a colon is no label
+        ('"Mayor Ruiz: The pier will reopen," the poster said.', []),
     ],
 )
 def test_speaker_labels(text: str, expected: list[tuple[str, str | None, str, bool]]) -> None:
@@ -48,6 +54,8 @@ def test_speaker_labels(text: str, expected: list[tuple[str, str | None, str, bo
         ("“We can build a bridge one day.” ― Jane Roe.", ("Jane Roe", "―")),
         ("“Nothing works here.” — Tom A. Baker\nThe street was repaved.", ("Tom A. Baker", "—")),
         ("“Nothing works here.” -- Ruiz Jr.", ("Ruiz Jr.", "--")),
+        # non-breaking spaces around the dash and after the name (regression: no credit was found)
+        ("“We can build a bridge one day.”\u00a0―\u00a0Jane Roe\u00a0\nThe street was repaved.", ("Jane Roe", "―")),
         # a dash that goes on with narration is no credit
         ("“A quiet town,” — and the mayor left.", None),
         ("“A quiet town.” Then the mayor left.", None),

@@ -192,7 +192,7 @@ LEAD = [
 ]
 
 
-@pytest.mark.parametrize("word", ["it", "which", "Some", "both"])
+@pytest.mark.parametrize("word", ["it", "which", "Some", "both", '"'])
 def test_lead_drops_a_learned_content_of_one_function_word(word: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """'The Navy told [it]', 'officials estimated [Some]': a content of one pronoun, determiner or
     number is a fragment, not a statement (on PolNeAR dev: 23 such, attribution F1 +0.1)."""
@@ -388,3 +388,15 @@ def test_crf_weight_zero_is_the_encoder_alone() -> None:
     _, mixed = tagger._tag_range(ctx, range(len(doc)), 0.3)
     assert numpy.allclose(alone, tagger.encoder.log_probs([[t.text for t in doc]])[0])
     assert not numpy.allclose(alone, mixed)
+
+
+@pytest.mark.parametrize("settings", [{}, ACCURATE], ids=["default", "accurate"])
+def test_transcript_quoted_paragraph_by_paragraph(settings: dict[str, str]) -> None:
+    """'"KELLER: ...' paragraphs: each is the label's statement, without the label in its content
+    (regression: the default engine found none, then took "KELLER: " into the first one's content)."""
+    text = ('Part of the interview follows:\n\n"KELLER: We never planned to close the school. The board knew it.'
+            '\n\n"RUIZ: Then why did you vote for it in March, and twice?')
+    rec = extract_text(text, settings=Settings.load(env={}, **settings))
+    got = [(s.speaker.name, s.content.text) for s in rec.statements]
+    assert got == [("KELLER", "We never planned to close the school. The board knew it."),
+                   ("RUIZ", "Then why did you vote for it in March, and twice?")]

@@ -143,6 +143,9 @@ class _Finder:
                 kind = "direct"  # the answer is the label's own words
             if kind == "direct" and len(qs) == 1:
                 content = _quote_span(self.text, self.quotes[qs[0]])
+                if content.start < a or content.end > b:
+                    # '"WALLACE: ...' paragraph by paragraph: the quote opens before the label and runs on
+                    content = Span.of(self.text, max(content.start, a), min(content.end, b))
             else:
                 content = Span.of(self.text, a, b)
             self.used.update(qs)

@@ -17,6 +17,8 @@ from .types import Paragraph, Parsed
 
 # "PENCE: Well, ...", "Graham: Trump's rhetoric is destroying ...", "((Jane Roe)) We began ..."
 _COLON_LABEL = re.compile(r"([A-Z][\w.'’&-]*(?:[ ][A-Z(][\w.'’&()-]*){0,5}):[ \t]+(?=\S)")
+# a transcript quoted paragraph by paragraph: '"WALLACE: Let's start ...' (upper-case labels only)
+_QUOTED_LABEL = re.compile(r"[\"“][ \t]*([A-Z][A-Z.'’&-]*(?:[ ][A-Z][A-Z.'’&-]*){0,3}):[ \t]+(?=\S)")
 _PAREN_LABEL = re.compile(r"\(\(([^()\n]{1,60})\)\)[ \t]*(?=\S)")
 # labels before a colon that announce something other than a speaker
 _NOT_SPEAKERS = frozenset(
@@ -27,7 +29,8 @@ _NOT_SPEAKERS = frozenset(
 _NOT_SPEAKER_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "MONEY", "PERCENT"})
 _SPEAKER_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 # a credit line after a quotation: '"..." ― Jane Roe.' (the name runs to the end of the line)
-_DASH_CREDIT = re.compile(r"[ \t]*([―—–]|--)[ \t]*([A-Z][\w.'’-]*(?:[ ][A-Z][\w.'’-]*){0,5})[ \t.]*(?=\n|\Z)")
+_DASH_CREDIT = re.compile(r"[ \t\u00a0]*([―—–]|--)[ \t\u00a0]*([A-Z][\w.'’-]*(?:[ \u00a0][A-Z][\w.'’-]*){0,5})"
+                          r"[ \t\u00a0.]*(?=\n|\Z)")
 MIN_LABEL_WORDS = 3  # words after a speaker label, at least
 MIN_INTERVIEW_LABELS = 2  # "((Name))" labels an article needs to be read as an interview
 
@@ -60,7 +63,7 @@ def speaker_labels(parsed: Parsed) -> list[Credit]:
     for p in parsed.paragraphs:
         m = _PAREN_LABEL.match(text, p.start, p.end) if paren >= MIN_INTERVIEW_LABELS else None
         if m is None:
-            m = _COLON_LABEL.match(text, p.start, p.end)
+            m = _COLON_LABEL.match(text, p.start, p.end) or _QUOTED_LABEL.match(text, p.start, p.end)
             if m is None or not _speaker_label(p, m.group(1)):
                 continue
         a, b = m.end(), p.end

@@ -291,6 +291,8 @@ def _has_content_word(parsed: Parsed, t: Attribution) -> bool:
     if toks is None:
         return True
     words = [x for x in toks if not x.is_punct and not x.is_space]
+    if not words:
+        return False  # a quote mark or a dash alone ('"WALLACE: ...' tagged ["] as a content)
     if len(words) != 1:
         return True
     if para.doc.has_annotation("TAG"):
