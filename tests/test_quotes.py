@@ -37,6 +37,10 @@ def quotes_of(text: str) -> list[tuple[str, tuple[str, ...]]]:
         ('"The first part is simple.\n\n"The second part is not," Ruiz said.',
          [('The first part is simple.\n\n"The second part is not,', ("multi_paragraph",))]),
         ('"One.\n\n"Two.\n\n"Three," she said.', [('One.\n\n"Two.\n\n"Three,', ("multi_paragraph",))]),
+        # a closing mark typed for the opening one at the start of a line opens (regression: the credit
+        # lines of a reader survey were paired the wrong way round)
+        ("”We are ready.” ― Ana Ruiz\n”Nobody asked us.” ― Tom Baker",
+         [("We are ready.", ()), ("Nobody asked us.", ())]),
         # two apostrophes as a double mark (some newspapers), at a word's edge only
         ("''We are ready,'' she said. ''Come in.''", [("We are ready,", ()), ("Come in.", ())]),
         ("He said it was ''a sad day.''", [("a sad day.", ())]),

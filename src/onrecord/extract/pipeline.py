@@ -187,6 +187,7 @@ def _lead(parsed: Parsed, attributions: list[Attribution], settings: Settings, t
         cue = _without_of(_trimmed(t.cue)) if t.cue else None
         if cue is not None:
             cue, content = _with_particle(parsed.text, cue, content)
+            cue = _with_adverb(parsed.text, cue, [x for x in (content, t.source) if x is not None])
         tagged.append(replace(t, content=content, cue=cue, kind=kind, flags=flags))
     tagged = _joined_agentless(parsed.text, tagged)
     spans = [(t.content.start, t.content.end) for t in tagged]
@@ -248,8 +249,16 @@ _SAID_OF = re.compile(r"\b(?:say|says|said|saying|recall|recalls|recalled|write|
                       re.IGNORECASE)
 
 
+# "[with hopes of]", "[after saying]": PolNeAR train leaves these out of the cue 187 times in 202
+_LEADING_PREPOSITION = re.compile(r"^(?:with|by|after|before|despite)\s+(?=\S)", re.IGNORECASE)
+
+
 def _without_of(span: Span) -> Span:
-    """A learned cue that ends in a speech verb and "of" without the "of"."""
+    """A learned cue without a speech verb's trailing "of" and without a leading "with", "by", "after",
+    "before" or "despite"."""
+    m = _LEADING_PREPOSITION.match(span.text)
+    if m is not None:
+        span = Span(span.text[m.end():], span.start + m.end(), span.end)
     if not _SAID_OF.search(span.text):
         return span
     text = span.text[:-2].rstrip()
@@ -277,6 +286,24 @@ def _with_particle(text: str, cue: Span, content: Span) -> tuple[Span, Span]:
         start = end + len(text[end:content.end]) - len(text[end:content.end].lstrip())
         content = Span(text[start:content.end], start, content.end)
     return cue, content
+
+
+# "[also said]", "[privately are in despair over]": PolNeAR train puts these adverbs just before a
+# cue into it 538 times in 603
+_CUE_ADVERBS = frozenset("also later still even now previously repeatedly recently publicly privately not never then again "
+                         "already once first".split())
+
+
+def _with_adverb(text: str, cue: Span, others: list[Span]) -> Span:
+    """A learned cue run back over the adverb just before it ("also", "repeatedly", "never", ...) when
+    that word is in no other span of the statement."""
+    m = re.search(r"(\w+)[ \t]+$", text[max(0, cue.start - 30):cue.start])
+    if m is None or m.group(1).lower() not in _CUE_ADVERBS:
+        return cue
+    start = cue.start - (len(text[max(0, cue.start - 30):cue.start]) - m.start(1))
+    if any(o.start < cue.start and start < o.end for o in others):
+        return cue
+    return Span(text[start:cue.end], start, cue.end)
 
 
 _FUNCTION_TAGS = frozenset({"PRP", "PRP$", "DT", "PDT", "WDT", "WP", "WP$", "WRB", "IN", "CC", "TO", "EX", "RB",

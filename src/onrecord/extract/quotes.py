@@ -61,6 +61,9 @@ def _role(text: str, i: int, ch: str, reversed_guillemets: bool, open_ch: str | 
     if ch == "“":
         return "close" if open_ch == "„" else "open"
     if ch == "”":
+        # a typed-over opening mark at the start of a line: '\n”Fortunately, ...”'
+        if open_ch is None and (i == 0 or text[i - 1] == "\n") and i + 1 < len(text) and text[i + 1].isalnum():
+            return "open"
         return "close"
     if ch == "„":
         return "open"
