@@ -282,3 +282,19 @@ def test_seed_denial_links_to_the_sources_account(tmp_path):
     assert len(rows) == 1
     flags, target_type, target_name, speaker = rows[0]
     assert "denial" in flags and target_type == "anonymous" and target_name != speaker
+
+
+@pytest.mark.parametrize(("cue", "accuses", "claims"), [
+    ("accused", True, True),
+    # the accurate engine keeps auxiliaries and adverbs in its cues (regression: "have repeatedly accused"
+    # was no accusation, and its denial went unlinked)
+    ("have repeatedly accused", True, True),
+    ("also said", False, True),
+    ("was never told", False, True),
+    ("declined", False, False),
+    ("have repeatedly declined", False, False),
+])
+def test_cue_words_before_the_verb(cue: str, accuses: bool, claims: bool) -> None:
+    from onrecord.links.denials import _ACCUSES, _CLAIM_CUE, _cue_is
+
+    assert (_cue_is(_ACCUSES, cue), _cue_is(_CLAIM_CUE, cue)) == (accuses, claims)

@@ -102,6 +102,18 @@ _CLAIM_CUE = re.compile(r"^(?:said|says|say|saying|claim(?:s|ed|ing)?|alleg(?:e|
                         r"|charg(?:e|es|ed|ing)|suggest(?:s|ed|ing)?|announc(?:e|es|ed|ing)|testif(?:y|ies|ied)"
                         r"|insist(?:s|ed|ing)?|assert(?:s|ed|ing)?|argu(?:e|es|ed|ing)|add(?:s|ed|ing)?"
                         r"|according to|quot(?:e|es|ed|ing))$", re.IGNORECASE)
+# auxiliaries and adverbs before a cue's verb: "[have repeatedly accused]", "[also said]"
+_CUE_LEAD = re.compile(r"^(?:(?:have|has|had|was|were|is|are|be|been|being|will|would|also|later|still|even|now|then|"
+                       r"again|once|first|already|previously|repeatedly|recently|publicly|privately|never|not)\s+)+",
+                       re.IGNORECASE)
+
+
+def _cue_is(pattern: re.Pattern[str], cue: str | None) -> bool:
+    """``pattern`` matches the cue, or the cue without its auxiliaries and adverbs."""
+    cue = (cue or "").strip()
+    return bool(pattern.match(cue) or pattern.match(_CUE_LEAD.sub("", cue)))
+
+
 # the text before a statement shows it is a report's account: "X quoted Y as saying", "according to"
 _CARRIED = re.compile(r"\b(?:quot(?:ed|ing|es)|report(?:ed|s)?|according to|told (?:Reuters|reporters|the)|sources?"
                       r"|newspaper|paper|agency|radio|television|daily|weekly|broadcast)\b", re.IGNORECASE)
@@ -381,7 +393,7 @@ def _by_proposition(s: Said, claim: Claim, ix: _Index, by_id: dict[int, Said], i
         if not same and score < config.other_article_fit and (s.story is None or o.story != s.story):
             continue  # another article's statement on the topic: only a close fit, or the same story
         score += config.carrier_bonus if carried else config.same_article_bonus if same else 0.0
-        if _ACCUSES.match((o.cue or "").strip()):
+        if _cue_is(_ACCUSES, o.cue):
             score += config.accuser_bonus
         if not same and s.story is not None and o.story == s.story:
             score += config.story_bonus
@@ -430,7 +442,7 @@ def _by_anaphor(s: Said, in_article: list[Said], stances: dict[int, str], config
             break
         if o.identity is not None and o.identity == s.identity:
             continue
-        if o.id in stances or _CLAIM_CUE.match((o.cue or "").strip()) and (not reports or _carrier(o)):
+        if o.id in stances or _cue_is(_CLAIM_CUE, o.cue) and (not reports or _carrier(o)):
             return 0.9 - 0.3 * gap / config.anaphor_chars, o
     return 0.0, None
 
