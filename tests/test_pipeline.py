@@ -151,6 +151,20 @@ def test_learned_refusal_is_not_a_statement(sentence: str) -> None:
 
 ACCURATE = {"tagger_model": "encoder", "tagger_scope": "lead"}
 
+
+def _lead_with(monkeypatch: pytest.MonkeyPatch, parsed, tagged: list[Attribution],  # type: ignore[no-untyped-def]
+               rules: list[Attribution] | None = None) -> list[Attribution]:
+    """``add_tagged`` in the lead scope with a tagger that returns ``tagged`` (those its filter keeps)."""
+
+    class Fake:
+        def attributions(self, parsed, *, only_parsed, keep, mix):  # type: ignore[no-untyped-def]
+            return [t for t in tagged if keep(t)]
+
+    from onrecord.extract import tagger as tagger_mod
+
+    monkeypatch.setattr(tagger_mod, "load_tagger", lambda *_: Fake())
+    return pipeline.add_tagged(parsed, rules or [], Settings.load(env={}, tagger_min_confidence=0.0, **ACCURATE))
+
 # text -> (kind, mention, cue, content) of every statement, in order
 LEAD = [
     ("Harbor master Lena Ortiz expects the port to reopen by Friday, officials said.",
@@ -199,15 +213,7 @@ def test_lead_drops_a_learned_content_of_one_function_word(word: str, monkeypatc
     text = f"The Navy told {word} to the press. Mara said the port will close."
     parsed = pipeline.parse(pipeline.Article(text=text), pipeline.nlp_mod.load())
     tagged = [_att(text, word, "told", "The Navy"), _att(text, "the port will close", "said", "Mara")]
-
-    class Fake:
-        def attributions(self, parsed, *, only_parsed, keep, mix):  # type: ignore[no-untyped-def]
-            return [t for t in tagged if keep(t)]
-
-    from onrecord.extract import tagger as tagger_mod
-
-    monkeypatch.setattr(tagger_mod, "load_tagger", lambda *_: Fake())
-    out = pipeline.add_tagged(parsed, [], Settings.load(env={}, tagger_min_confidence=0.0, **ACCURATE))
+    out = _lead_with(monkeypatch, parsed, tagged)
     assert [a.content.text for a in out] == ["the port will close"]
 
 
@@ -233,15 +239,7 @@ def test_lead_keeps_what_is_cited_unless_it_names_who_is_cited(cited: str, kept:
     text = f"The board, citing {cited}, closed the pier."
     parsed = pipeline.parse(pipeline.Article(text=text), pipeline.nlp_mod.load())
     tagged = [_att(text, cited, "citing", "The board")]
-
-    class Fake:
-        def attributions(self, parsed, *, only_parsed, keep, mix):  # type: ignore[no-untyped-def]
-            return [t for t in tagged if keep(t)]
-
-    from onrecord.extract import tagger as tagger_mod
-
-    monkeypatch.setattr(tagger_mod, "load_tagger", lambda *_: Fake())
-    out = pipeline.add_tagged(parsed, [], Settings.load(env={}, tagger_min_confidence=0.0, **ACCURATE))
+    out = _lead_with(monkeypatch, parsed, tagged)
     assert [a.content.text for a in out] == ([cited] if kept else [])
 
 
@@ -279,15 +277,7 @@ def test_lead_joins_the_parts_of_an_agentless_content(parts: list[str], joined: 
     text = "The mayor is expected to resign."
     parsed = pipeline.parse(pipeline.Article(text=text), pipeline.nlp_mod.load())
     tagged = [_att(text, part, "is expected", None) for part in parts]
-
-    class Fake:
-        def attributions(self, parsed, *, only_parsed, keep, mix):  # type: ignore[no-untyped-def]
-            return [t for t in tagged if keep(t)]
-
-    from onrecord.extract import tagger as tagger_mod
-
-    monkeypatch.setattr(tagger_mod, "load_tagger", lambda *_: Fake())
-    out = pipeline.add_tagged(parsed, [], Settings.load(env={}, tagger_min_confidence=0.0, **ACCURATE))
+    out = _lead_with(monkeypatch, parsed, tagged)
     assert [a.content.text for a in out] == [joined]
     assert all("agentless" in a.flags for a in out)
 
@@ -316,15 +306,7 @@ def test_lead_cue_edges(text: str, cue: str, content: str, want_cue: str, want_c
                         monkeypatch: pytest.MonkeyPatch) -> None:
     parsed = pipeline.parse(pipeline.Article(text=text), pipeline.nlp_mod.load())
     tagged = [_att(text, content, cue, "Ruiz")]
-
-    class Fake:
-        def attributions(self, parsed, *, only_parsed, keep, mix):  # type: ignore[no-untyped-def]
-            return [t for t in tagged if keep(t)]
-
-    from onrecord.extract import tagger as tagger_mod
-
-    monkeypatch.setattr(tagger_mod, "load_tagger", lambda *_: Fake())
-    [out] = pipeline.add_tagged(parsed, [], Settings.load(env={}, tagger_min_confidence=0.0, **ACCURATE))
+    [out] = _lead_with(monkeypatch, parsed, tagged)
     assert out.cue is not None and (out.cue.text, out.content.text) == (want_cue, want_content)
     assert text[out.cue.start:out.cue.end] == out.cue.text and text[out.content.start:out.content.end] == out.content.text
 
