@@ -184,7 +184,7 @@ def _lead(parsed: Parsed, attributions: list[Attribution], settings: Settings, t
             flags += ("refusal",)  # "he [declined] [to comment]": on the record, though nothing is said
         if t.source is None:
             flags += ("agentless",)
-        cue = _without_of(_trimmed(t.cue)) if t.cue else None
+        cue = _cue_edges(_trimmed(t.cue)) if t.cue else None
         if cue is not None:
             cue, content = _with_particle(parsed.text, cue, content)
             cue = _with_adverb(parsed.text, cue, [x for x in (content, t.source) if x is not None])
@@ -253,7 +253,7 @@ _SAID_OF = re.compile(r"\b(?:say|says|said|saying|recall|recalls|recalled|write|
 _LEADING_PREPOSITION = re.compile(r"^(?:with|by|after|before|despite)\s+(?=\S)", re.IGNORECASE)
 
 
-def _without_of(span: Span) -> Span:
+def _cue_edges(span: Span) -> Span:
     """A learned cue without a speech verb's trailing "of" and without a leading "with", "by", "after",
     "before" or "despite"."""
     m = _LEADING_PREPOSITION.match(span.text)
@@ -279,7 +279,7 @@ def _with_particle(text: str, cue: Span, content: Span) -> tuple[Span, Span]:
     if m is None or not _PARTICLE.search(cue.text + " " + m.group(1)):
         return cue, content
     end = cue.end + m.end()
-    if not (content.end <= cue.start or content.start >= end or content.start >= cue.end):
+    if cue.start < content.end and content.start < cue.end:
         return cue, content
     cue = Span(text[cue.start:end], cue.start, end)
     if content.start < end < content.end:
