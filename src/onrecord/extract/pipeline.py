@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
+from itertools import pairwise
 from typing import Any
 
 from .. import nlp as nlp_mod
 from ..model import Article, Problem, Record, Span
 from ..settings import Settings
 from .attributions import find_attributions
-from .cues import cue_lexicon
+from .cues import CUE_ADVERBS, cue_lexicon
 from .mentions import is_speaker_noun, names_a_speaker
 from .parse import parse, parse_many
 from .quotes import CLOSING_MARKS, OPENING_MARKS, gold_kind, quoted_mask
@@ -142,7 +143,7 @@ def _joined_agentless(text: str, tagged: list[Attribution]) -> list[Attribution]
         parts = sorted((tagged[n] for n in ns), key=lambda t: t.content.start)
         a, b = parts[0].content.start, parts[-1].content.end
         between = text[parts[0].content.end:c0] + " " + text[c1:parts[-1].content.start]
-        if not a < c0 < b or any(p.content.end > q.content.start for p, q in zip(parts, parts[1:])) \
+        if not a < c0 < b or any(p.content.end > q.content.start for p, q in pairwise(parts)) \
                 or len(between.split()) > 3:
             continue
         first = min(ns)
@@ -288,17 +289,11 @@ def _with_particle(text: str, cue: Span, content: Span) -> tuple[Span, Span]:
     return cue, content
 
 
-# "[also said]", "[privately are in despair over]": PolNeAR train puts these adverbs just before a
-# cue into it 538 times in 603
-_CUE_ADVERBS = frozenset("also later still even now previously repeatedly recently publicly privately not never then again "
-                         "already once first".split())
-
-
 def _with_adverb(text: str, cue: Span, others: list[Span]) -> Span:
     """A learned cue run back over the adverb just before it ("also", "repeatedly", "never", ...) when
     that word is in no other span of the statement."""
     m = re.search(r"(\w+)[ \t]+$", text[max(0, cue.start - 30):cue.start])
-    if m is None or m.group(1).lower() not in _CUE_ADVERBS:
+    if m is None or m.group(1).lower() not in CUE_ADVERBS:
         return cue
     start = cue.start - (len(text[max(0, cue.start - 30):cue.start]) - m.start(1))
     if any(o.start < cue.start and start < o.end for o in others):

@@ -739,7 +739,7 @@ class EncoderTagger(Tagger):
             return self._viterbi(lp), lp
         # white space (a non-breaking space, "A\u00a0Bloomberg poll") is no word: the labels are those of
         # the words around it, and a span that runs on over it takes it in
-        words = [k for k in range(len(lp)) if not ctx.space[r.start + k]]
+        words = [k for k in range(len(lp)) if k not in space]
         seq = ["O"] * len(lp)
         for k, lab in zip(words, self._viterbi(lp[words]) if words else []):
             seq[k] = lab

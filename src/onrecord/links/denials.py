@@ -36,6 +36,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from ..extract.cues import CUE_ADVERBS
 from .names import fold
 from .stories import STOPWORDS
 
@@ -103,9 +104,9 @@ _CLAIM_CUE = re.compile(r"^(?:said|says|say|saying|claim(?:s|ed|ing)?|alleg(?:e|
                         r"|insist(?:s|ed|ing)?|assert(?:s|ed|ing)?|argu(?:e|es|ed|ing)|add(?:s|ed|ing)?"
                         r"|according to|quot(?:e|es|ed|ing))$", re.IGNORECASE)
 # auxiliaries and adverbs before a cue's verb: "[have repeatedly accused]", "[also said]"
-_CUE_LEAD = re.compile(r"^(?:(?:have|has|had|was|were|is|are|be|been|being|will|would|also|later|still|even|now|then|"
-                       r"again|once|first|already|previously|repeatedly|recently|publicly|privately|never|not)\s+)+",
-                       re.IGNORECASE)
+_CUE_LEAD = re.compile(r"^(?:(?:" + "|".join(sorted(
+    {"have", "has", "had", "was", "were", "is", "are", "be", "been", "being", "will", "would"} | CUE_ADVERBS))
+    + r")\s+)+", re.IGNORECASE)
 
 
 def _cue_is(pattern: re.Pattern[str], cue: str | None) -> bool:
